@@ -1,0 +1,12 @@
+//! The wire contract shared by `relay` and the playground page: the JSON types
+//! of the HTTP API, the URL paths, and the WebSocket close codes the relay uses.
+//!
+//! No tokio and no web-sys here: both the relay (native) and the frontend
+//! (wasm32) compile this crate.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod close;
+
+pub use api::{TargetInfo, TargetList, TARGETS_PATH, WS_PATH_PREFIX};
+pub use close::CloseCode;

@@ -1,0 +1,221 @@
+//! The bridge between one WebSocket and one TCP connection.
+//!
+//! Binary frames carry TCP bytes unchanged in both directions; text frames
+//! from the browser go out as their UTF-8 bytes. TCP EOF becomes a close 1000,
+//! a close from the browser shuts down the TCP write half. Every write is
+//! awaited, so a slow side slows the other and nothing queues without bound.
+//!
+//! The bridge is generic over the WebSocket (`Sink` + `Stream` of messages)
+//! and the TCP halves (`AsyncRead` / `AsyncWrite`), so it is unit-tested with
+//! in-memory pipes and integration-tested on real sockets.
+
+use std::{fmt::Display, time::Duration};
+
+use axum::extract::ws::{CloseFrame, Message};
+use bytes::BytesMut;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use protocol::{close::truncate_reason, CloseCode};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+/// How a session ended, for logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BridgeEnd {
+    /// The browser closed (or vanished) first.
+    BrowserClosed,
+    /// The TCP service closed its side; the browser got close 1000.
+    UpstreamClosed,
+    /// Reading from or writing to the TCP service failed; the browser got 1011.
+    UpstreamFailed(String),
+    /// The WebSocket failed (protocol error, oversized message, reset).
+    BrowserFailed(String),
+    /// The relay is shutting down; the browser got 1001.
+    Shutdown,
+}
+
+/// What one session did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeReport {
+    /// How it ended.
+    pub end: BridgeEnd,
+    /// Bytes written to the TCP service.
+    pub bytes_up: u64,
+    /// Bytes sent to the browser.
+    pub bytes_down: u64,
+}
+
+/// Tunables of one bridge.
+#[derive(Debug, Clone)]
+pub struct BridgeOptions {
+    /// Largest chunk read from TCP and sent as one binary message.
+    pub read_chunk_bytes: usize,
+    /// How long to wait for the browser's close reply after sending ours.
+    pub close_grace: Duration,
+    /// Names the upstream in close reasons.
+    pub upstream_label: String,
+}
+
+enum UpEnd {
+    BrowserClosed,
+    BrowserFailed(String),
+    UpstreamWrite(std::io::Error),
+}
+
+enum DownEnd {
+    /// EOF from TCP; close 1000 sent.
+    UpstreamEof,
+    /// TCP read error; close 1011 sent.
+    UpstreamRead(String),
+    /// The browser side is gone; nothing more can be sent.
+    BrowserGone,
+}
+
+/// Runs the bridge until both directions are done, the relay shuts down, or
+/// one side fails. Sends the browser the matching close frame.
+pub async fn bridge<W, E, R, T>(
+    ws: W,
+    mut tcp_read: R,
+    mut tcp_write: T,
+    options: &BridgeOptions,
+    shutdown: &CancellationToken,
+) -> BridgeReport
+where
+    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin,
+    E: Display,
+    R: AsyncRead + Unpin,
+    T: AsyncWrite + Unpin,
+{
+    let (mut ws_tx, mut ws_rx) = ws.split();
+    let mut bytes_up = 0u64;
+    let mut bytes_down = 0u64;
+
+    let first = {
+        let up = pump_up(&mut ws_rx, &mut tcp_write, &mut bytes_up);
+        let down = pump_down(&mut tcp_read, &mut ws_tx, options, &mut bytes_down);
+        tokio::pin!(up, down);
+        tokio::select! {
+            end = &mut up => First::Up(end),
+            end = &mut down => {
+                // Our close is on its way; keep forwarding what the browser sends
+                // until its close reply arrives, for at most `close_grace`.
+                // What ends it no longer matters: this direction is already decided.
+                let _close_reply = tokio::time::timeout(options.close_grace, &mut up).await;
+                First::Down(end)
+            }
+            () = shutdown.cancelled() => First::Shutdown,
+        }
+    };
+
+    let end = match first {
+        First::Up(UpEnd::BrowserClosed) => BridgeEnd::BrowserClosed,
+        First::Up(UpEnd::BrowserFailed(err)) => BridgeEnd::BrowserFailed(err),
+        First::Up(UpEnd::UpstreamWrite(err)) => {
+            let reason = format!("writing to {} failed: {err}", options.upstream_label);
+            send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
+            BridgeEnd::UpstreamFailed(reason)
+        }
+        First::Down(DownEnd::UpstreamEof) => BridgeEnd::UpstreamClosed,
+        First::Down(DownEnd::UpstreamRead(reason)) => BridgeEnd::UpstreamFailed(reason),
+        First::Down(DownEnd::BrowserGone) => BridgeEnd::BrowserClosed,
+        First::Shutdown => {
+            send_close(&mut ws_tx, CloseCode::GOING_AWAY, "relay is shutting down").await;
+            // Let the close reply arrive so the browser sees a clean 1001.
+            let drain = async { while let Some(Ok(_)) = ws_rx.next().await {} };
+            let _timed_out = tokio::time::timeout(options.close_grace, drain).await;
+            BridgeEnd::Shutdown
+        }
+    };
+    BridgeReport {
+        end,
+        bytes_up,
+        bytes_down,
+    }
+}
+
+enum First {
+    Up(UpEnd),
+    Down(DownEnd),
+    Shutdown,
+}
+
+/// Browser → TCP. Returns when the WebSocket ends or the TCP write fails.
+async fn pump_up<S, E, T>(ws_rx: &mut S, tcp_write: &mut T, bytes: &mut u64) -> UpEnd
+where
+    S: Stream<Item = Result<Message, E>> + Unpin,
+    E: Display,
+    T: AsyncWrite + Unpin,
+{
+    let mut saw_close = false;
+    loop {
+        let data = match ws_rx.next().await {
+            Some(Ok(Message::Binary(data))) => data,
+            Some(Ok(Message::Text(text))) => text.into(),
+            Some(Ok(Message::Close(_))) => {
+                // WebSocket close → TCP write shutdown. Keep polling: that sends
+                // our close reply and ends the stream.
+                saw_close = true;
+                if let Err(err) = tcp_write.shutdown().await {
+                    tracing::debug!(%err, "upstream write shutdown failed");
+                }
+                continue;
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Err(_)) if saw_close => return UpEnd::BrowserClosed,
+            Some(Err(err)) => return UpEnd::BrowserFailed(err.to_string()),
+            None => return UpEnd::BrowserClosed,
+        };
+        if let Err(err) = tcp_write.write_all(&data).await {
+            return UpEnd::UpstreamWrite(err);
+        }
+        *bytes += data.len() as u64;
+    }
+}
+
+/// TCP → browser. Returns after sending the close that ends this direction.
+async fn pump_down<R, S>(
+    tcp_read: &mut R,
+    ws_tx: &mut S,
+    options: &BridgeOptions,
+    bytes: &mut u64,
+) -> DownEnd
+where
+    R: AsyncRead + Unpin,
+    S: Sink<Message> + Unpin,
+{
+    let mut buf = BytesMut::with_capacity(options.read_chunk_bytes);
+    loop {
+        buf.reserve(options.read_chunk_bytes);
+        match tcp_read.read_buf(&mut buf).await {
+            Ok(0) => {
+                send_close(ws_tx, CloseCode::NORMAL, "upstream closed the connection").await;
+                return DownEnd::UpstreamEof;
+            }
+            Ok(n) => {
+                if ws_tx
+                    .send(Message::Binary(buf.split().freeze()))
+                    .await
+                    .is_err()
+                {
+                    return DownEnd::BrowserGone;
+                }
+                *bytes += n as u64;
+            }
+            Err(err) => {
+                let reason = format!("reading from {} failed: {err}", options.upstream_label);
+                send_close(ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
+                return DownEnd::UpstreamRead(reason);
+            }
+        }
+    }
+}
+
+/// Sends a close frame; a browser that is already gone is not an error.
+pub async fn send_close<S: Sink<Message> + Unpin>(ws_tx: &mut S, code: CloseCode, reason: &str) {
+    let frame = CloseFrame {
+        code: code.0,
+        reason: truncate_reason(reason).into(),
+    };
+    if ws_tx.send(Message::Close(Some(frame))).await.is_err() {
+        tracing::debug!(code = code.0, "browser gone before close frame");
+    }
+}

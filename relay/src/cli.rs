@@ -1,0 +1,183 @@
+//! Command-line flags and start-up: bind the listeners, start the demo
+//! services, print where to go, and run until Ctrl-C or SIGTERM.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    config::{Config, FileConfig},
+    services,
+    targets::Target,
+};
+
+/// Default address of the built-in echo service.
+pub const DEFAULT_ECHO_LISTEN: &str = "127.0.0.1:7007";
+
+/// Bridges browser WebSockets to named TCP services and serves the
+/// Socket vs WebSocket playground.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Args {
+    /// Address to serve the page, the API and the WebSockets on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub listen: String,
+
+    /// A TCP service the page may connect to, as NAME=HOST:PORT (repeatable).
+    /// The browser only ever sees NAME.
+    #[arg(long = "target", value_name = "NAME=HOST:PORT")]
+    pub targets: Vec<String>,
+
+    /// A TOML file with [targets] and [limits] (see the README).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Address of the built-in echo service (target `echo`).
+    #[arg(long, default_value = DEFAULT_ECHO_LISTEN, value_name = "HOST:PORT")]
+    pub echo_listen: String,
+
+    /// Do not start the built-in echo service.
+    #[arg(long)]
+    pub no_echo: bool,
+
+    /// Serve the page from this directory (e.g. `dist`) instead of the copy
+    /// embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+
+    /// Largest WebSocket message accepted from a browser, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_message_bytes: Option<usize>,
+
+    /// How long to wait for a target to accept a TCP connection, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub connect_timeout_ms: Option<u64>,
+
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Sets up `tracing` on stderr; `RUST_LOG` overrides the default `info`.
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Binds everything the flags ask for and runs until a shutdown signal.
+pub async fn launch(args: Args) -> anyhow::Result<()> {
+    let file = match &args.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::default(),
+    };
+    let mut config = Config {
+        dist_dir: args.dist.clone(),
+        ..Config::default()
+    };
+    file.apply_limits(&mut config.limits);
+    if let Some(bytes) = args.max_message_bytes {
+        config.limits.max_message_bytes = bytes;
+    }
+    if let Some(ms) = args.connect_timeout_ms {
+        config.limits.connect_timeout = Duration::from_millis(ms);
+    }
+
+    let shutdown = CancellationToken::new();
+    let mut banner = Vec::new();
+    if !args.no_echo {
+        let listener = TcpListener::bind(&args.echo_listen)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen for the echo service on {} (use --echo-listen or --no-echo)",
+                    args.echo_listen
+                )
+            })?;
+        let addr = listener.local_addr()?;
+        let mut echo = Target::new("echo", &addr.to_string(), services::echo::DESCRIPTION)?;
+        echo.builtin = true;
+        config.targets.add(echo)?;
+        banner.push(format!("echo service:  nc {} {}", addr.ip(), addr.port()));
+        tokio::spawn(services::serve(
+            "echo",
+            listener,
+            shutdown.clone(),
+            services::echo::handle,
+        ));
+    }
+    for target in file.targets()? {
+        config.targets.add(target)?;
+    }
+    for spec in &args.targets {
+        config.targets.add(Target::parse_spec(spec)?)?;
+    }
+
+    let listen = args.listen.clone();
+    let listener = TcpListener::bind(&listen).await.with_context(|| {
+        format!("cannot listen on {listen} (is another relay running? use --listen)")
+    })?;
+    let addr: SocketAddr = listener.local_addr()?;
+    if config.dist_dir.is_none() && !crate::assets::embedded() {
+        tracing::warn!("this relay was built without the page; / explains how to build it");
+    }
+    println!("playground:    http://{addr}/");
+    for line in &banner {
+        println!("{line}");
+    }
+    let names: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
+    println!("targets:       {}", names.join(", "));
+
+    let signal_token = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        signal_token.cancel();
+    });
+    crate::run(listener, config, shutdown).await
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,182 @@
+//! The relay's configuration: targets and limits, from CLI flags and an
+//! optional TOML file.
+//!
+//! ```toml
+//! [targets]
+//! redis = "127.0.0.1:6379"
+//! smtp = { address = "127.0.0.1:25", description = "local mail server" }
+//!
+//! [limits]
+//! max_message_bytes = 1048576
+//! connect_timeout_ms = 5000
+//! ```
+
+use std::{path::PathBuf, time::Duration};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+use crate::targets::{Target, Targets};
+
+/// Everything [`crate::run`] needs besides the listener.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Named TCP targets (the built-in demo services included).
+    pub targets: Targets,
+    /// Size limits and timeouts.
+    pub limits: Limits,
+    /// Serve the page from this directory instead of the copy embedded at
+    /// build time (handy while developing the frontend).
+    pub dist_dir: Option<PathBuf>,
+}
+
+/// Size limits and timeouts, each with a safe default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest WebSocket message (and frame) accepted from a browser.
+    pub max_message_bytes: usize,
+    /// How long to wait for a target to accept a TCP connection.
+    pub connect_timeout: Duration,
+    /// After the TCP side closed and the relay sent its close frame, how long
+    /// to wait for the browser's close reply.
+    pub close_grace: Duration,
+    /// Largest chunk read from the TCP side and sent as one binary message.
+    pub read_chunk_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 1 << 20,
+            connect_timeout: Duration::from_secs(5),
+            close_grace: Duration::from_secs(5),
+            read_chunk_bytes: 64 << 10,
+        }
+    }
+}
+
+/// The TOML file's shape.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// `HOST:PORT` the relay listens on (a `--listen` flag wins).
+    pub listen: Option<String>,
+    /// Target name → `"HOST:PORT"` or `{ address, description }`.
+    #[serde(default)]
+    pub targets: toml::Table,
+    /// Limits; missing fields keep their defaults.
+    #[serde(default)]
+    pub limits: FileLimits,
+}
+
+/// `[limits]` in the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLimits {
+    /// See [`Limits::max_message_bytes`].
+    pub max_message_bytes: Option<usize>,
+    /// See [`Limits::connect_timeout`], in milliseconds.
+    pub connect_timeout_ms: Option<u64>,
+}
+
+impl FileConfig {
+    /// Parses the TOML text of a config file.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        toml::from_str(text).context("invalid relay config")
+    }
+
+    /// Reads and parses a config file.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// The targets the file defines, in file order.
+    pub fn targets(&self) -> anyhow::Result<Vec<Target>> {
+        let mut out = Vec::new();
+        for (name, value) in &self.targets {
+            let target = match value {
+                toml::Value::String(address) => Target::new(name, address, "")?,
+                toml::Value::Table(table) => {
+                    let Some(address) = table.get("address").and_then(|v| v.as_str()) else {
+                        bail!("target {name:?} needs an address = \"HOST:PORT\"");
+                    };
+                    let description = table
+                        .get("description")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    if let Some(extra) = table
+                        .keys()
+                        .find(|k| *k != "address" && *k != "description")
+                    {
+                        bail!("target {name:?}: unknown key {extra:?}");
+                    }
+                    Target::new(name, address, description)?
+                }
+                _ => {
+                    bail!("target {name:?} must be \"HOST:PORT\" or {{ address = \"HOST:PORT\" }}")
+                }
+            };
+            out.push(target);
+        }
+        Ok(out)
+    }
+
+    /// Applies the file's limits over `limits`.
+    pub fn apply_limits(&self, limits: &mut Limits) {
+        if let Some(bytes) = self.limits.max_message_bytes {
+            limits.max_message_bytes = bytes;
+        }
+        if let Some(ms) = self.limits.connect_timeout_ms {
+            limits.connect_timeout = Duration::from_millis(ms);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_target_forms_in_order() {
+        let file = FileConfig::parse(
+            r#"
+            listen = "127.0.0.1:9000"
+            [targets]
+            redis = "127.0.0.1:6379"
+            smtp = { address = "127.0.0.1:25", description = "mail" }
+            [limits]
+            connect_timeout_ms = 250
+            "#,
+        )
+        .unwrap();
+        let targets = file.targets().unwrap();
+        assert_eq!(targets[0].name, "redis");
+        assert_eq!(targets[1].address, "127.0.0.1:25");
+        assert_eq!(targets[1].description, "mail");
+        let mut limits = Limits::default();
+        file.apply_limits(&mut limits);
+        assert_eq!(limits.connect_timeout, Duration::from_millis(250));
+        assert_eq!(
+            limits.max_message_bytes,
+            Limits::default().max_message_bytes
+        );
+    }
+
+    #[test]
+    fn bad_files_give_clear_errors() {
+        let err = |text: &str| {
+            FileConfig::parse(text)
+                .and_then(|f| f.targets())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err("[targets]\nx = 5").contains("must be"));
+        assert!(err("[targets]\nx = { description = \"d\" }").contains("needs an address"));
+        assert!(err("[targets]\nx = { address = \"h:1\", port = 2 }").contains("unknown key"));
+        assert!(err("[targets]\nx = \"nohostport\"").contains("HOST:PORT"));
+        assert!(format!("{:#}", FileConfig::parse("bogus = 1").unwrap_err()).contains("bogus"));
+    }
+}

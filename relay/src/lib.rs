@@ -1,0 +1,36 @@
+//! `relay`: bridges browser WebSockets to named TCP services, serves the
+//! playground page, and hosts demo TCP services so that everything works with
+//! nothing else installed.
+//!
+//! The caller binds the listeners and hands them to [`run`], so tests bind
+//! port 0 and the binary stays thin.
+#![forbid(unsafe_code)]
+
+pub mod assets;
+pub mod bridge;
+pub mod cli;
+pub mod config;
+pub mod server;
+pub mod services;
+pub mod targets;
+pub mod upstream;
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{Config, Limits};
+pub use targets::{Target, Targets};
+
+/// Serves the playground on `listener` until `shutdown` is cancelled, then
+/// closes open sessions with 1001 and waits (up to the configured deadline)
+/// for them to finish.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let state = Arc::new(server::AppState::new(config, shutdown.clone()));
+    server::serve(listener, state, shutdown).await
+}

@@ -1,0 +1,57 @@
+//! Demo TCP services the relay hosts on real loopback ports, so the
+//! playground works with nothing else installed. Each is reachable with `nc`
+//! as well as through the relay.
+
+pub mod echo;
+
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tracing::Instrument;
+
+/// Accepts connections on `listener` and runs `handle` for each, one task per
+/// connection, until `shutdown` is cancelled. Accept errors (e.g. out of file
+/// descriptors) are logged and retried with backoff; they never stop the service.
+pub async fn serve<F, Fut>(
+    name: &'static str,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+    handle: F,
+) where
+    F: Fn(TcpStream, CancellationToken) -> Fut,
+    Fut: std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+{
+    let tasks = TaskTracker::new();
+    let mut backoff = Duration::from_millis(10);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shutdown.cancelled() => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => {
+                backoff = Duration::from_millis(10);
+                accepted
+            }
+            Err(err) => {
+                tracing::warn!(service = name, %err, "accept failed; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        let span = tracing::info_span!("service", service = name, ?peer);
+        let conn = handle(stream, shutdown.child_token());
+        tasks.spawn(
+            async move {
+                if let Err(err) = conn.await {
+                    tracing::debug!(%err, "connection ended with an error");
+                }
+            }
+            .instrument(span),
+        );
+    }
+    tasks.close();
+    tasks.wait().await;
+}

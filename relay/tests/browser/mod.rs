@@ -1,0 +1,179 @@
+//! A headless Chromium for end-to-end tests, driven through ChromeDriver on a
+//! free port. Processes are killed when their guards drop.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Kills and reaps a child process on drop, so tests never leak servers.
+pub struct ChildGuard {
+    name: &'static str,
+    child: Child,
+}
+
+impl ChildGuard {
+    pub fn new(name: &'static str, child: Child) -> Self {
+        Self { name, child }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Err(err) = self.child.kill() {
+            eprintln!("cannot kill {}: {err}", self.name);
+        }
+        let _reaped = self.child.wait();
+    }
+}
+
+/// Waits until something accepts TCP connections at `address`.
+pub async fn wait_for_port(address: &str, deadline: Duration) {
+    let end = tokio::time::Instant::now() + deadline;
+    while tokio::net::TcpStream::connect(address).await.is_err() {
+        assert!(
+            tokio::time::Instant::now() < end,
+            "nothing listens on {address}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// How long the page gets to show something.
+const UI_DEADLINE: Duration = Duration::from_secs(20);
+
+/// A ChromeDriver process and a session in a fresh headless Chromium.
+pub struct Browser {
+    pub client: Client,
+    _user_data: tempfile::TempDir,
+    _driver: ChildGuard,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let port = super::common::closed_port();
+        let driver =
+            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver (apt-get install chromium-driver, or cargo xtask setup)");
+        let driver = ChildGuard::new("chromedriver", driver);
+        wait_for_port(&format!("127.0.0.1:{port}"), Duration::from_secs(20)).await;
+
+        let user_data = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+            &format!("--user-data-dir={}", user_data.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "args": args, "binary": chromium_binary() }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a ChromeDriver session");
+        Self {
+            client,
+            _user_data: user_data,
+            _driver: driver,
+        }
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn wait_for(&self, css: &str) {
+        if let Err(err) = self
+            .client
+            .wait()
+            .at_most(UI_DEADLINE)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            let body = self.body_text().await;
+            panic!("no {css} after {UI_DEADLINE:?} ({err}); page shows:\n{body}");
+        }
+    }
+
+    /// Waits until some element matching `css` has text containing `needle`; returns it.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let end = tokio::time::Instant::now() + UI_DEADLINE;
+        loop {
+            for element in self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default()
+            {
+                if let Ok(text) = element.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            if tokio::time::Instant::now() > end {
+                let body = self.body_text().await;
+                panic!("no {css} containing {needle:?} after {UI_DEADLINE:?}; page shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Picks `value` in the `<select>` matching `css`.
+    pub async fn choose_option(&self, css: &str, value: &str) {
+        let option = format!("{css} option[value='{value}']");
+        self.wait_for(&option).await;
+        self.client
+            .find(Locator::Css(&option))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Picks a target in the target list (which the page fetches from the relay).
+    pub async fn choose_target(&self, name: &str) {
+        self.choose_option("#target", name).await;
+    }
+
+    async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(err) => format!("<no body: {err}>"),
+        }
+    }
+
+    pub async fn close(self) {
+        if let Err(err) = self.client.close().await {
+            eprintln!("closing the browser session: {err}");
+        }
+    }
+}
+
+fn chromium_binary() -> String {
+    for candidate in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
+        if std::path::Path::new(candidate).exists() {
+            return candidate.to_owned();
+        }
+    }
+    "chromium".to_owned()
+}

@@ -1,0 +1,109 @@
+//! Helpers for the relay's integration tests: a relay on 127.0.0.1:0 with the
+//! targets a test needs, stopped when the handle drops.
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, time::Duration};
+
+use relay::{Config, Target};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// A running relay. Dropping it shuts the relay down.
+pub struct TestRelay {
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Drop for TestRelay {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl TestRelay {
+    /// Starts a relay bridging each `(name, address)`.
+    pub async fn start(targets: &[(&str, String)]) -> Self {
+        let mut config = Config::default();
+        for (name, address) in targets {
+            config
+                .targets
+                .add(Target::new(name, address, "").unwrap())
+                .unwrap();
+        }
+        Self::start_with(config).await
+    }
+
+    /// Starts a relay with a full config.
+    pub async fn start_with(config: Config) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(relay::run(listener, config, shutdown.clone()));
+        Self {
+            addr,
+            shutdown,
+            task,
+        }
+    }
+
+    pub fn ws_url(&self, target: &str) -> String {
+        format!("ws://{}/ws/{target}", self.addr)
+    }
+}
+
+/// Starts the relay's own echo service on a free port; returns its address.
+pub async fn start_echo() -> (String, CancellationToken) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let token = CancellationToken::new();
+    tokio::spawn(relay::services::serve(
+        "echo",
+        listener,
+        token.clone(),
+        relay::services::echo::handle,
+    ));
+    (addr, token)
+}
+
+/// A port on 127.0.0.1 that nobody listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain HTTP/1.1 GET; returns (status, body).
+pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("an HTTP status line");
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Polls `cond` every 20 ms until it holds or `deadline` passes.
+pub async fn wait_until(deadline: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = tokio::time::Instant::now() + deadline;
+    while tokio::time::Instant::now() < end {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cond()
+}

@@ -1,0 +1,167 @@
+//! End to end: a real Chromium (driven through ChromeDriver) loads the page the
+//! relay serves, connects through `/ws/<target>` to real TCP services, and the
+//! test reads what the page shows. Needs Chromium, ChromeDriver, redis-server
+//! and a page built by Trunk into `dist/` (`cargo xtask test` sees to all).
+
+mod browser;
+mod common;
+
+use std::time::Duration;
+
+use browser::{Browser, ChildGuard};
+use common::{closed_port, TestRelay};
+use fantoccini::Locator;
+
+/// Starts Debian's redis-server on a free loopback port.
+async fn start_redis() -> (ChildGuard, String) {
+    let port = closed_port();
+    let child = std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args([
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server (apt-get install redis-server, or cargo xtask setup)");
+    let guard = ChildGuard::new("redis-server", child);
+    let address = format!("127.0.0.1:{port}");
+    browser::wait_for_port(&address, Duration::from_secs(10)).await;
+    (guard, address)
+}
+
+async fn relay_serving_page(targets: &[(&str, String)]) -> TestRelay {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
+        dist.display()
+    );
+    let mut config = relay::Config {
+        dist_dir: Some(dist),
+        ..Default::default()
+    };
+    for (name, address) in targets {
+        config
+            .targets
+            .add(relay::Target::new(name, address, "").unwrap())
+            .unwrap();
+    }
+    TestRelay::start_with(config).await
+}
+
+#[tokio::test]
+async fn page_pings_a_real_redis_through_the_relay() {
+    let (_redis, redis_addr) = start_redis().await;
+    let relay = relay_serving_page(&[("redis", redis_addr)]).await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
+
+    browser.choose_target("redis").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='open']").await;
+
+    browser.choose_option("#eol", "crlf").await;
+    browser.choose_option("#mode", "text").await;
+    let composer = page.find(Locator::Css("#composer")).await.unwrap();
+    composer.send_keys("PING").await.unwrap();
+    page.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let reply = browser
+        .wait_for_text(".entry[data-dir='in'] .text", "+PONG")
+        .await;
+    assert!(reply.contains("+PONG"), "page shows {reply:?}");
+    // What was sent is in the log too, with its CRLF made visible.
+    let sent = browser
+        .wait_for_text(".entry[data-dir='out'] .text", "PING")
+        .await;
+    assert!(sent.contains("PING"), "{sent:?}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn page_explains_a_refused_upstream_and_bad_hex() {
+    let down = format!("127.0.0.1:{}", closed_port());
+    let (echo, _stop) = common::start_echo().await;
+    let relay = relay_serving_page(&[("down", down.clone()), ("echo", echo)]).await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
+
+    // An upstream that is down: the close code and the relay's reason, in the page.
+    browser.choose_target("down").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='closed']").await;
+    let status = page
+        .find(Locator::Css("#status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("1011"), "status: {status:?}");
+    assert!(
+        status.contains(&format!("upstream {down} refused the connection")),
+        "status: {status:?}"
+    );
+
+    // The relay still serves: echo works, and malformed hex is caught in the page.
+    browser.choose_target("echo").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='open']").await;
+    browser.choose_option("#mode", "hex").await;
+    let composer = page.find(Locator::Css("#composer")).await.unwrap();
+    composer.send_keys("48 69 0").await.unwrap();
+    page.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = browser.wait_for_text("#composer-error", "hex").await;
+    assert!(!error.is_empty());
+    assert!(page
+        .find_all(Locator::Css(".entry[data-dir='out']"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    composer.clear().await.unwrap();
+    composer.send_keys("48 69 0a").await.unwrap();
+    page.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let echoed = browser
+        .wait_for_text(".entry[data-dir='in'] .hex", "48 69 0a")
+        .await;
+    assert!(echoed.contains("48 69 0a"), "{echoed:?}");
+    browser.close().await;
+}

@@ -1,0 +1,71 @@
+//! The relay's HTTP routes: target list, health, and the page.
+
+mod common;
+
+use common::TestRelay;
+use protocol::TargetList;
+
+#[tokio::test]
+async fn targets_list_names_and_never_addresses() {
+    let relay = TestRelay::start(&[
+        ("redis", "10.1.2.3:6379".into()),
+        ("echo", "127.0.0.1:7".into()),
+    ])
+    .await;
+    let (status, body) = common::http_get(relay.addr, protocol::TARGETS_PATH).await;
+    assert_eq!(status, 200);
+    let list: TargetList = serde_json::from_str(&body).expect("TargetList JSON");
+    let names: Vec<_> = list.targets.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["redis", "echo"]);
+    assert!(
+        !body.contains("10.1.2.3") && !body.contains("6379"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn healthz_answers() {
+    let relay = TestRelay::start(&[]).await;
+    assert_eq!(
+        common::http_get(relay.addr, "/healthz").await,
+        (200, "ok\n".into())
+    );
+}
+
+#[tokio::test]
+async fn page_is_served_from_a_dist_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<h1>playground</h1>").unwrap();
+    std::fs::write(dir.path().join("app-123_bg.wasm"), b"\0asm").unwrap();
+    let config = relay::Config {
+        dist_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    };
+    let relay = TestRelay::start_with(config).await;
+    assert_eq!(
+        common::http_get(relay.addr, "/").await,
+        (200, "<h1>playground</h1>".into())
+    );
+    assert_eq!(
+        common::http_get(relay.addr, "/app-123_bg.wasm").await.0,
+        200
+    );
+    assert_eq!(common::http_get(relay.addr, "/missing.js").await.0, 404);
+    assert_eq!(common::http_get(relay.addr, "/../Cargo.toml").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_relay_without_the_page_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap(); // empty: no index.html
+    let config = relay::Config {
+        dist_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    };
+    let relay = TestRelay::start_with(config).await;
+    let (status, body) = common::http_get(relay.addr, "/").await;
+    assert_eq!(status, 503);
+    assert!(
+        body.contains("cargo xtask run") && body.contains("trunk build"),
+        "{body}"
+    );
+}

@@ -1,0 +1,120 @@
+//! `cargo xtask setup | run | test`: the project's commands (the cargo-xtask
+//! convention). Every step that installs something checks first, so running
+//! any command twice does the work once.
+#![forbid(unsafe_code)]
+
+mod setup;
+mod sh;
+
+use std::process::ExitCode;
+
+use sh::{cargo, repo_root, Cmd};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup          install what building and testing need (idempotent)
+  run [ARGS..]   set up, build the page, build the relay and start it
+                 (ARGS go to the relay, e.g. -- --listen 127.0.0.1:9000)
+  test           set up, then run every test: formatting, lints, unit and
+                 integration tests, frontend tests in Chromium, end to end";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::all(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("{USAGE}\n")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the page with Trunk into `dist/`.
+fn build_page() -> Result<(), String> {
+    sh::step("building the page (trunk build --release)");
+    Cmd::new("trunk")
+        .args(["build", "--release"])
+        .dir(repo_root())
+        .run()
+}
+
+fn run(relay_args: &[String]) -> Result<(), String> {
+    setup::build_tools()?;
+    build_page()?;
+    sh::step("building the relay with the page embedded");
+    cargo(["build", "--release", "-p", "relay"]).run()?;
+    sh::step("starting the relay (Ctrl-C stops it)");
+    let relay_args = relay_args.iter().skip_while(|a| *a == "--");
+    Cmd::new(repo_root().join("target/release/relay"))
+        .args(relay_args)
+        .run()
+}
+
+fn test() -> Result<(), String> {
+    setup::all()?;
+    sh::step("formatting (cargo fmt --check)");
+    cargo(["fmt", "--all", "--", "--check"]).run()?;
+    sh::step("lints (cargo clippy -D warnings)");
+    cargo([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .run()?;
+    cargo([
+        "clippy",
+        "-p",
+        "relay",
+        "--features",
+        "e2e",
+        "--tests",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .run()?;
+    cargo([
+        "clippy",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .run()?;
+    build_page()?;
+    sh::step("unit and integration tests (host)");
+    cargo(["test", "--workspace"]).run()?;
+    sh::step("frontend component tests (wasm-bindgen-test in headless Chromium)");
+    cargo([
+        "test",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "web",
+    ])
+    .env("CHROMEDRIVER", setup::chromedriver()?)
+    .run()?;
+    sh::step("end to end (real Chromium, relay, redis-server)");
+    cargo(["test", "-p", "relay", "--features", "e2e", "--test", "e2e"]).run()?;
+    sh::step("all tests passed");
+    Ok(())
+}

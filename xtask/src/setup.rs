@@ -1,0 +1,149 @@
+//! Installs what the project needs, each step only when it is missing or the
+//! wrong version (see ../shared/TOOLCHAIN.md for why these versions).
+
+use crate::sh::{cargo, repo_root, step, Cmd};
+
+/// Trunk 0.22 needs a newer rustc than these machines have.
+const TRUNK_VERSION: &str = "0.21";
+/// Debian's binaryen is too old for what rustc emits; npm has a current one.
+const BINARYEN_NPM: &str = "binaryen@132";
+const WASM_OPT_VERSION: &str = "version 132";
+/// Debian packages the tests use: a browser and its driver, and real servers.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+    ("redis-server", "redis-server"),
+];
+
+/// Everything: build tools and test tools.
+pub fn all() -> Result<(), String> {
+    build_tools()?;
+    test_tools()
+}
+
+/// What building the page needs: the wasm target, Trunk, wasm-bindgen, wasm-opt.
+pub fn build_tools() -> Result<(), String> {
+    step("checking build tools");
+    let targets = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        Cmd::new("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"])
+            .run()?;
+    }
+
+    let trunk = Cmd::new("trunk").arg_version().output().unwrap_or_default();
+    if !trunk.starts_with(&format!("trunk {TRUNK_VERSION}.")) {
+        println!(
+            "trunk {TRUNK_VERSION} missing (found {:?}); installing (~13 min on 2 cores)",
+            trunk.trim()
+        );
+        cargo([
+            "install",
+            "trunk",
+            "--version",
+            &format!("^{TRUNK_VERSION}"),
+            "--locked",
+        ])
+        .run()?;
+    }
+
+    // The CLI must match the wasm-bindgen crate exactly. Its own lock file pins
+    // a webpki-roots release the registry lacks, hence no --locked.
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = Cmd::new("wasm-bindgen")
+        .arg_version()
+        .output()
+        .unwrap_or_default();
+    let have_runner = Cmd::new("wasm-bindgen-test-runner")
+        .arg_version()
+        .output()
+        .unwrap_or_default();
+    if !have.contains(&wanted) || !have_runner.contains(&wanted) {
+        println!(
+            "wasm-bindgen-cli {wanted} missing (found {:?}); installing (~5 min)",
+            have.trim()
+        );
+        cargo(["install", "wasm-bindgen-cli", "--version", &wanted]).run()?;
+    }
+
+    let wasm_opt = Cmd::new("wasm-opt")
+        .arg_version()
+        .output()
+        .unwrap_or_default();
+    if !wasm_opt.contains(WASM_OPT_VERSION) {
+        println!(
+            "wasm-opt {WASM_OPT_VERSION} missing (found {:?}); installing",
+            wasm_opt.trim()
+        );
+        Cmd::new("npm")
+            .args(["install", "-g", BINARYEN_NPM])
+            .run()?;
+    }
+    Ok(())
+}
+
+/// What the tests need besides the build tools: Chromium, ChromeDriver, Redis.
+pub fn test_tools() -> Result<(), String> {
+    step("checking test tools");
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(command, _)| which(command).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("installing Debian packages: {}", missing.join(" "));
+    let root = Cmd::new("id")
+        .arg("-u")
+        .output()
+        .is_some_and(|uid| uid.trim() == "0");
+    let apt = |args: &[&str]| {
+        let cmd = if root {
+            Cmd::new("apt-get")
+        } else {
+            Cmd::new("sudo").arg("apt-get")
+        };
+        cmd.args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run()
+    };
+    apt(&["update"])?;
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install)
+}
+
+/// Path of the chromedriver binary.
+pub fn chromedriver() -> Result<String, String> {
+    which("chromedriver").ok_or_else(|| "chromedriver not found; run `cargo xtask setup`".into())
+}
+
+/// The full path of `command` on PATH.
+pub fn which(command: &str) -> Option<String> {
+    Cmd::new("sh")
+        .args(["-c", &format!("command -v {command}")])
+        .output()
+        .map(|out| out.trim().to_owned())
+        .filter(|out| !out.is_empty())
+}
+
+/// The version of `package` in Cargo.lock.
+fn locked_version(package: &str) -> Result<String, String> {
+    let lock_path = repo_root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|err| format!("cannot read {}: {err}", lock_path.display()))?;
+    let header = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&header)
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
+        + header.len();
+    let version = lock[start..].split('"').next().unwrap_or_default();
+    Ok(version.to_owned())
+}
