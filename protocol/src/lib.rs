@@ -9,6 +9,8 @@ pub mod api;
 pub mod close;
 pub mod frame;
 pub mod handshake;
+pub mod tap;
+pub mod wire;
 
 pub use api::{TargetInfo, TargetList, TARGETS_PATH, WS_PATH_PREFIX};
 pub use close::CloseCode;

@@ -18,6 +18,9 @@ use protocol::{close::truncate_reason, CloseCode};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
+use crate::tap::TapSink;
+use protocol::tap::TapSource;
+
 /// How a session ended, for logs and metrics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BridgeEnd {
@@ -31,6 +34,18 @@ pub enum BridgeEnd {
     BrowserFailed(String),
     /// The relay is shutting down; the browser got 1001.
     Shutdown,
+}
+
+impl std::fmt::Display for BridgeEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BrowserClosed => f.write_str("the browser closed the session"),
+            Self::UpstreamClosed => f.write_str("the TCP service closed the connection"),
+            Self::UpstreamFailed(why) => write!(f, "TCP side failed: {why}"),
+            Self::BrowserFailed(why) => write!(f, "WebSocket side failed: {why}"),
+            Self::Shutdown => f.write_str("the relay shut down"),
+        }
+    }
 }
 
 /// What one session did.
@@ -53,6 +68,8 @@ pub struct BridgeOptions {
     pub close_grace: Duration,
     /// Names the upstream in close reasons.
     pub upstream_label: String,
+    /// Where to record the TCP side's bytes, for a tapped session.
+    pub tap: Option<TapSink>,
 }
 
 enum UpEnd {
@@ -90,7 +107,12 @@ where
     let mut bytes_down = 0u64;
 
     let first = {
-        let up = pump_up(&mut ws_rx, &mut tcp_write, &mut bytes_up);
+        let up = pump_up(
+            &mut ws_rx,
+            &mut tcp_write,
+            options.tap.as_ref(),
+            &mut bytes_up,
+        );
         let down = pump_down(&mut tcp_read, &mut ws_tx, options, &mut bytes_down);
         tokio::pin!(up, down);
         tokio::select! {
@@ -139,7 +161,12 @@ enum First {
 }
 
 /// Browser → TCP. Returns when the WebSocket ends or the TCP write fails.
-async fn pump_up<S, E, T>(ws_rx: &mut S, tcp_write: &mut T, bytes: &mut u64) -> UpEnd
+async fn pump_up<S, E, T>(
+    ws_rx: &mut S,
+    tcp_write: &mut T,
+    tap: Option<&TapSink>,
+    bytes: &mut u64,
+) -> UpEnd
 where
     S: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
@@ -167,6 +194,9 @@ where
         if let Err(err) = tcp_write.write_all(&data).await {
             return UpEnd::UpstreamWrite(err);
         }
+        if let Some(tap) = tap {
+            tap.record(TapSource::RelayToUpstream, &data);
+        }
         *bytes += data.len() as u64;
     }
 }
@@ -191,6 +221,9 @@ where
                 return DownEnd::UpstreamEof;
             }
             Ok(n) => {
+                if let Some(tap) = &options.tap {
+                    tap.record(TapSource::UpstreamToRelay, &buf);
+                }
                 if ws_tx
                     .send(Message::Binary(buf.split().freeze()))
                     .await

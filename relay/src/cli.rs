@@ -56,6 +56,10 @@ pub struct Args {
     #[arg(long, value_name = "MS")]
     pub connect_timeout_ms: Option<u64>,
 
+    /// Turn off wire taps: the page then cannot show frames and handshakes.
+    #[arg(long)]
+    pub no_tap: bool,
+
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -91,6 +95,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     };
     let mut config = Config {
         dist_dir: args.dist.clone(),
+        no_tap: args.no_tap,
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);

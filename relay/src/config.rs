@@ -28,6 +28,8 @@ pub struct Config {
     /// Serve the page from this directory instead of the copy embedded at
     /// build time (handy while developing the frontend).
     pub dist_dir: Option<PathBuf>,
+    /// Refuse wire taps (`/tap`): pages then see messages but not frames.
+    pub no_tap: bool,
 }
 
 /// Size limits and timeouts, each with a safe default.

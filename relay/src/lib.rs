@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod server;
 pub mod services;
+pub mod tap;
 pub mod targets;
 pub mod upstream;
 

@@ -1,0 +1,152 @@
+//! The wire tap on real sockets: a page's own session, byte for byte.
+
+mod common;
+
+use common::{start_echo, TestRelay};
+use futures_util::{SinkExt, StreamExt};
+use protocol::{
+    frame::Opcode,
+    handshake::{accept_key, header_value},
+    tap::{TapEvent, TapHello, TapRecord, TapSource},
+    wire::{WireItem, WireParser},
+};
+use tokio_tungstenite::{connect_async, tungstenite::Message};
+
+/// Reads tap records until the session's Closed event.
+async fn records_until_closed<S>(tap: &mut S) -> Vec<TapRecord>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let mut records = Vec::new();
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), tap.next())
+            .await
+            .expect("tap records keep coming")
+            .expect("tap open")
+            .expect("tap ok");
+        if let Message::Binary(data) = msg {
+            let record = TapRecord::decode(&data).unwrap();
+            let closed = matches!(record.event(), Some(TapEvent::Closed { .. }));
+            records.push(record);
+            if closed {
+                return records;
+            }
+        }
+    }
+}
+
+fn stream_of(records: &[TapRecord], source: TapSource) -> Vec<u8> {
+    records
+        .iter()
+        .filter(|r| r.source == source)
+        .flat_map(|r| r.bytes.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn tap_shows_handshake_masked_frames_and_tcp_bytes() {
+    let (echo, _stop) = start_echo().await;
+    let relay = TestRelay::start(&[("echo", echo)]).await;
+    let (mut tap, _) = connect_async(format!("ws://{}/tap", relay.addr))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Text(hello))) = tap.next().await else {
+        panic!("no hello")
+    };
+    let hello: TapHello = serde_json::from_str(&hello).unwrap();
+
+    let url = format!("{}?tap={}", relay.ws_url("echo"), hello.tap);
+    let (mut ws, _) = connect_async(url).await.unwrap();
+    ws.send(Message::text("Hello")).await.unwrap();
+    assert!(matches!(ws.next().await, Some(Ok(Message::Binary(b))) if &b[..] == b"Hello"));
+    ws.close(None).await.unwrap();
+    let records = records_until_closed(&mut tap).await;
+
+    assert!(records
+        .iter()
+        .any(|r| matches!(r.event(), Some(TapEvent::Opened { ref target }) if target == "echo")));
+    assert_eq!(
+        records[0].source,
+        TapSource::BrowserToRelay,
+        "the upgrade request comes first"
+    );
+    // Browser → relay: the upgrade request, then masked frames.
+    let mut up = WireParser::new();
+    let items = up.push(&stream_of(&records, TapSource::BrowserToRelay));
+    let WireItem::Head(request) = &items[0] else {
+        panic!("{items:?}")
+    };
+    assert!(request.starts_with("GET /ws/echo?tap="), "{request}");
+    let key = header_value(request, "Sec-WebSocket-Key").expect("a key");
+    let WireItem::Frame(text) = &items[1] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(
+        (text.header.opcode, text.payload.as_slice()),
+        (Opcode::Text, &b"Hello"[..])
+    );
+    assert!(text.header.mask.is_some(), "client frames are masked");
+    assert_ne!(
+        text.wire_payload, b"Hello",
+        "masked bytes differ from the payload"
+    );
+    assert!(items
+        .iter()
+        .any(|i| matches!(i, WireItem::Frame(f) if f.header.opcode == Opcode::Close)));
+
+    // Relay → browser: the 101 with the right accept value, then unmasked frames.
+    let mut down = WireParser::new();
+    let items = down.push(&stream_of(&records, TapSource::RelayToBrowser));
+    let WireItem::Head(response) = &items[0] else {
+        panic!("{items:?}")
+    };
+    assert!(response.starts_with("HTTP/1.1 101"), "{response}");
+    assert_eq!(
+        header_value(response, "Sec-WebSocket-Accept"),
+        Some(accept_key(key).as_str())
+    );
+    let WireItem::Frame(echoed) = &items[1] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(
+        (echoed.header.opcode, echoed.payload.as_slice()),
+        (Opcode::Binary, &b"Hello"[..])
+    );
+    assert!(echoed.header.mask.is_none(), "server frames are not masked");
+
+    // The TCP side: the bytes the service received and sent, no framing.
+    assert_eq!(stream_of(&records, TapSource::RelayToUpstream), b"Hello");
+    assert_eq!(stream_of(&records, TapSource::UpstreamToRelay), b"Hello");
+}
+
+#[tokio::test]
+async fn sessions_without_a_valid_tap_still_work() {
+    let (echo, _stop) = start_echo().await;
+    let relay = TestRelay::start(&[("echo", echo)]).await;
+    let (mut ws, _) = connect_async(format!("{}?tap=not-a-tap", relay.ws_url("echo")))
+        .await
+        .unwrap();
+    ws.send(Message::binary(&b"x"[..])).await.unwrap();
+    assert!(matches!(ws.next().await, Some(Ok(Message::Binary(b))) if &b[..] == b"x"));
+}
+
+#[tokio::test]
+async fn no_tap_flag_refuses_taps() {
+    let config = relay::Config {
+        no_tap: true,
+        ..Default::default()
+    };
+    let relay = TestRelay::start_with(config).await;
+    let (status, body) = common::http_get(relay.addr, "/tap").await;
+    // A plain GET is not an upgrade either way; an upgrade gets 503 with the reason.
+    assert!(
+        status == 503 || status == 400 || status == 426,
+        "{status} {body}"
+    );
+    match connect_async(format!("ws://{}/tap", relay.addr)).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 503)
+        }
+        other => panic!("tap opened on a --no-tap relay: {:?}", other.map(|_| ())),
+    }
+}
