@@ -29,6 +29,55 @@ pub struct TargetList {
     pub targets: Vec<TargetInfo>,
 }
 
+/// `GET` this path for what the live experiments need ([`LabInfo`]).
+pub const LAB_PATH: &str = "/api/lab";
+
+/// `GET` this prefix + a marker for what the recorder received ([`CaptureList`]).
+pub const RECORDER_PATH_PREFIX: &str = "/api/recorder/";
+
+/// Ports on the Fetch standard's "bad ports" list that browsers refuse to
+/// connect to at all; the relay listens on the first one it can bind.
+pub const BAD_PORT_CANDIDATES: &[u16] = &[6667, 6666, 6668, 6669, 6665, 6697, 10080, 6000, 5060];
+
+/// What the page needs to run the experiments in the visitor's browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabInfo {
+    /// Loopback port of the raw TCP recorder the page aims `fetch()` and
+    /// `new WebSocket()` at directly (no relay in between).
+    pub recorder_port: Option<u16>,
+    /// A recorder port on the bad-ports list: the browser must refuse it.
+    pub bad_port: Option<u16>,
+    /// Whether the relay offers wire taps.
+    pub tap: bool,
+}
+
+/// One TCP connection the recorder accepted, and every byte it received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capture {
+    /// The recorder port it arrived on.
+    pub port: u16,
+    /// When it connected, in microseconds since the Unix epoch.
+    pub time_us: u64,
+    /// The bytes received (the first 16 KiB).
+    pub bytes: Vec<u8>,
+}
+
+/// The body of `GET /api/recorder/<marker>`: captures containing the marker.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureList {
+    /// Oldest first.
+    pub captures: Vec<Capture>,
+}
+
+/// A marker is 8 to 64 of `[A-Za-z0-9_-]`: long enough that a visitor
+/// only ever sees the captures their own page made.
+pub fn is_valid_marker(marker: &str) -> bool {
+    (8..=64).contains(&marker.len())
+        && marker
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The WebSocket path for a target name. Names are restricted by the relay
 /// to `[A-Za-z0-9_-]`, so no escaping is needed.
 pub fn ws_path(name: &str) -> String {
@@ -70,6 +119,13 @@ mod tests {
         let t: TargetInfo = serde_json::from_str(r#"{"name":"redis"}"#).unwrap();
         assert_eq!(t.description, "");
         assert!(!t.builtin);
+    }
+
+    #[test]
+    fn markers_are_long_and_plain() {
+        assert!(is_valid_marker("probe-1a2b3c4d"));
+        assert!(!is_valid_marker("short"));
+        assert!(!is_valid_marker("has space in it"));
     }
 
     #[test]

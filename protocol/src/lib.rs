@@ -12,5 +12,8 @@ pub mod handshake;
 pub mod tap;
 pub mod wire;
 
-pub use api::{TargetInfo, TargetList, TARGETS_PATH, WS_PATH_PREFIX};
+pub use api::{
+    Capture, CaptureList, LabInfo, TargetInfo, TargetList, LAB_PATH, RECORDER_PATH_PREFIX,
+    TARGETS_PATH, WS_PATH_PREFIX,
+};
 pub use close::CloseCode;

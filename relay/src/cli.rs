@@ -39,6 +39,14 @@ pub struct Args {
     #[arg(long, default_value = DEFAULT_ECHO_LISTEN, value_name = "HOST:PORT")]
     pub echo_listen: String,
 
+    /// Address of the recorder, the raw TCP service the page's experiments aim at.
+    #[arg(long, default_value = services::lab::DEFAULT_RECORDER_LISTEN, value_name = "HOST:PORT")]
+    pub recorder_listen: String,
+
+    /// Do not start the recorder and the bad-port listener (the experiments).
+    #[arg(long)]
+    pub no_lab: bool,
+
     /// Do not start the built-in echo service.
     #[arg(long)]
     pub no_echo: bool,
@@ -128,6 +136,9 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
             shutdown.clone(),
             services::echo::handle,
         ));
+    }
+    if !args.no_lab {
+        banner.extend(services::lab::start(&mut config, &args.recorder_listen, &shutdown).await?);
     }
     for target in file.targets()? {
         config.targets.add(target)?;

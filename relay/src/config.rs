@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::targets::{Target, Targets};
 
 /// Everything [`crate::run`] needs besides the listener.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Named TCP targets (the built-in demo services included).
     pub targets: Targets,
@@ -30,6 +30,10 @@ pub struct Config {
     pub dist_dir: Option<PathBuf>,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.
     pub no_tap: bool,
+    /// What the page's live experiments can aim at (see [`crate::services::lab`]).
+    pub lab: protocol::LabInfo,
+    /// The recorder's captures, when the lab runs.
+    pub recorder_log: Option<std::sync::Arc<crate::services::recorder::RecorderLog>>,
 }
 
 /// Size limits and timeouts, each with a safe default.

@@ -29,8 +29,9 @@ use crate::{
     upstream::connect_upstream,
 };
 use protocol::{
+    api::is_valid_marker,
     tap::{TapEvent, TapHello, TAP_PATH, TAP_QUERY},
-    CloseCode, TARGETS_PATH,
+    CaptureList, CloseCode, LAB_PATH, TARGETS_PATH,
 };
 
 /// How long open sessions get to finish after shutdown starts.
@@ -66,6 +67,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(TARGETS_PATH, get(list_targets))
         .route("/ws/{name}", get(open_session))
         .route(TAP_PATH, get(open_tap))
+        .route(LAB_PATH, get(lab_info))
+        .route("/api/recorder/{marker}", get(recorder_captures))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(get(assets::serve_asset))
         .with_state(state)
@@ -97,6 +100,35 @@ pub async fn serve(
 
 async fn list_targets(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(state.config.targets.to_api())
+}
+
+async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    Json(state.config.lab.clone())
+}
+
+/// What the recorder received in connections that carried `marker`.
+async fn recorder_captures(
+    State(state): State<Arc<AppState>>,
+    Path(marker): Path<String>,
+) -> Response {
+    if !is_valid_marker(&marker) {
+        return (
+            StatusCode::BAD_REQUEST,
+            "a marker is 8-64 characters of A-Z a-z 0-9 - _\n",
+        )
+            .into_response();
+    }
+    let Some(log) = &state.config.recorder_log else {
+        return (
+            StatusCode::NOT_FOUND,
+            "this relay runs without the lab (--no-lab)\n",
+        )
+            .into_response();
+    };
+    Json(CaptureList {
+        captures: log.matching(&marker),
+    })
+    .into_response()
 }
 
 async fn open_session(

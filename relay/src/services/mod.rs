@@ -3,6 +3,8 @@
 //! as well as through the relay.
 
 pub mod echo;
+pub mod lab;
+pub mod recorder;
 
 use std::time::Duration;
 

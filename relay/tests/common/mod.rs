@@ -47,6 +47,22 @@ impl TestRelay {
         }
     }
 
+    /// Starts a relay with the lab (recorder on a free port, bad-port listener).
+    pub async fn start_lab(mut config: Config) -> Self {
+        let lab_shutdown = CancellationToken::new();
+        relay::services::lab::start(&mut config, "127.0.0.1:0", &lab_shutdown)
+            .await
+            .unwrap();
+        let relay = Self::start_with(config).await;
+        // Stop the lab listeners with the relay.
+        let token = relay.shutdown.clone();
+        tokio::spawn(async move {
+            token.cancelled().await;
+            lab_shutdown.cancel();
+        });
+        relay
+    }
+
     pub fn ws_url(&self, target: &str) -> String {
         format!("ws://{}/ws/{target}", self.addr)
     }
