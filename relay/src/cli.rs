@@ -64,6 +64,12 @@ pub struct Args {
     #[arg(long, value_name = "MS")]
     pub connect_timeout_ms: Option<u64>,
 
+    /// Also accept WebSocket handshakes from pages of this origin, e.g.
+    /// `https://demo.example` (repeatable; `*` allows any). Same-origin pages and
+    /// the `trunk serve` dev origin are always allowed.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+
     /// Turn off wire taps: the page then cannot show frames and handshakes.
     #[arg(long)]
     pub no_tap: bool,
@@ -107,6 +113,9 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);
+    for origin in &args.allow_origins {
+        config.origins.allow(origin);
+    }
     if let Some(bytes) = args.max_message_bytes {
         config.limits.max_message_bytes = bytes;
     }

@@ -28,6 +28,8 @@ pub struct Config {
     /// Serve the page from this directory instead of the copy embedded at
     /// build time (handy while developing the frontend).
     pub dist_dir: Option<PathBuf>,
+    /// Which browser origins may open sessions and taps.
+    pub origins: crate::origin::OriginPolicy,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.
     pub no_tap: bool,
     /// What the page's live experiments can aim at (see [`crate::services::lab`]).

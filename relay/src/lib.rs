@@ -10,6 +10,7 @@ pub mod assets;
 pub mod bridge;
 pub mod cli;
 pub mod config;
+pub mod origin;
 pub mod server;
 pub mod services;
 pub mod tap;

@@ -11,7 +11,7 @@ use axum::{
         ws::{rejection::WebSocketUpgradeRejection, Message, WebSocket},
         ConnectInfo, Path, Query, State, WebSocketUpgrade,
     },
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
@@ -24,6 +24,7 @@ use crate::{
     assets,
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
     config::Config,
+    origin::OriginCheck,
     tap::{Peer, TapHub, TapSink, TappedListener},
     targets::Target,
     upstream::connect_upstream,
@@ -102,6 +103,18 @@ async fn list_targets(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(state.config.targets.to_api())
 }
 
+/// Refuses (403) a handshake from a page of another origin.
+fn refuse_origin(state: &AppState, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
+    let check = state.config.origins.check(headers);
+    if let OriginCheck::Refused(origin) = &check {
+        tracing::info!(?peer, %origin, "origin refused");
+        let body = format!("origin {origin} may not use this relay; start it with --allow-origin {origin} to allow it\n");
+        return Some((StatusCode::FORBIDDEN, body).into_response());
+    }
+    tracing::debug!(?peer, ?check, "origin allowed");
+    None
+}
+
 async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(state.config.lab.clone())
 }
@@ -136,8 +149,12 @@ async fn open_session(
     Path(name): Path<String>,
     ConnectInfo(peer): ConnectInfo<Peer>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    if let Some(refused) = refuse_origin(&state, &headers, &peer) {
+        return refused;
+    }
     // The name is only ever looked up, never parsed as an address.
     let Some(target) = state.config.targets.get(&name).cloned() else {
         tracing::info!(?peer, target = %name, "unknown target");
@@ -236,9 +253,13 @@ async fn run_session(
 async fn open_tap(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     peer.recorder.disable(); // never tap the tap itself
+    if let Some(refused) = refuse_origin(&state, &headers, &peer) {
+        return refused;
+    }
     let Some(tap) = state.taps.open() else {
         let why = if state.taps.enabled() {
             "too many taps are open; try again later\n"

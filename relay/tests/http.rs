@@ -69,3 +69,39 @@ async fn a_relay_without_the_page_says_how_to_build_it() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn other_origins_get_403_before_the_upgrade() {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error};
+    let (echo, _stop) = common::start_echo().await;
+    let relay = TestRelay::start(&[("echo", echo)]).await;
+    let with_origin = |origin: &str| {
+        let mut request = relay.ws_url("echo").into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+        request
+    };
+    match tokio_tungstenite::connect_async(with_origin("https://evil.example")).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("cross-origin session opened: {:?}", other.map(|_| ())),
+    }
+    let same = format!("http://{}", relay.addr);
+    assert!(tokio_tungstenite::connect_async(with_origin(&same))
+        .await
+        .is_ok());
+    assert!(
+        tokio_tungstenite::connect_async(with_origin("http://127.0.0.1:8081"))
+            .await
+            .is_ok()
+    );
+    // The tap is guarded the same way.
+    let mut tap = format!("ws://{}/tap", relay.addr)
+        .into_client_request()
+        .unwrap();
+    tap.headers_mut()
+        .insert("Origin", "https://evil.example".parse().unwrap());
+    assert!(
+        matches!(tokio_tungstenite::connect_async(tap).await, Err(Error::Http(r)) if r.status() == 403)
+    );
+}
