@@ -83,7 +83,7 @@ impl Browser {
             "goog:chromeOptions".into(),
             serde_json::json!({ "args": args, "binary": chromium_binary() }),
         );
-        let client = ClientBuilder::native()
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
