@@ -9,7 +9,11 @@
 //! and the TCP halves (`AsyncRead` / `AsyncWrite`), so it is unit-tested with
 //! in-memory pipes and integration-tested on real sockets.
 
-use std::{fmt::Display, time::Duration};
+use std::{
+    fmt::Display,
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
 
 use axum::extract::ws::{CloseFrame, Message};
 use bytes::BytesMut;
@@ -34,6 +38,8 @@ pub enum BridgeEnd {
     BrowserFailed(String),
     /// The relay is shutting down; the browser got 1001.
     Shutdown,
+    /// No data moved for the idle timeout; the browser got 1001.
+    Idle,
 }
 
 impl std::fmt::Display for BridgeEnd {
@@ -44,6 +50,7 @@ impl std::fmt::Display for BridgeEnd {
             Self::UpstreamFailed(why) => write!(f, "TCP side failed: {why}"),
             Self::BrowserFailed(why) => write!(f, "WebSocket side failed: {why}"),
             Self::Shutdown => f.write_str("the relay shut down"),
+            Self::Idle => f.write_str("the session was idle too long"),
         }
     }
 }
@@ -70,6 +77,45 @@ pub struct BridgeOptions {
     pub upstream_label: String,
     /// Where to record the TCP side's bytes, for a tapped session.
     pub tap: Option<TapSink>,
+    /// Ping the browser this often; a browser silent for twice as long (no
+    /// pong, no message), or that cannot take one message in that time, is gone.
+    pub keepalive: Duration,
+    /// Close (1001) a session that carried no data either way for this long.
+    pub idle_timeout: Duration,
+}
+
+/// When each side was last heard from, in milliseconds since the session began.
+struct Activity {
+    start: Instant,
+    heard_from_browser_ms: AtomicU64,
+    data_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            heard_from_browser_ms: AtomicU64::new(0),
+            data_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    fn heard_from_browser(&self) {
+        self.heard_from_browser_ms
+            .store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    fn data(&self) {
+        self.data_ms.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    fn since(&self, mark: &AtomicU64) -> Duration {
+        Duration::from_millis(self.now_ms().saturating_sub(mark.load(Ordering::Relaxed)))
+    }
 }
 
 enum UpEnd {
@@ -85,6 +131,10 @@ enum DownEnd {
     UpstreamRead(String),
     /// The browser side is gone; nothing more can be sent.
     BrowserGone,
+    /// The browser stopped answering pings.
+    BrowserSilent,
+    /// No data for the idle timeout; close 1001 sent.
+    Idle,
 }
 
 /// Runs the bridge until both directions are done, the relay shuts down, or
@@ -105,23 +155,33 @@ where
     let (mut ws_tx, mut ws_rx) = ws.split();
     let mut bytes_up = 0u64;
     let mut bytes_down = 0u64;
+    let activity = Activity::new();
 
     let first = {
         let up = pump_up(
             &mut ws_rx,
             &mut tcp_write,
             options.tap.as_ref(),
+            &activity,
             &mut bytes_up,
         );
-        let down = pump_down(&mut tcp_read, &mut ws_tx, options, &mut bytes_down);
+        let down = pump_down(
+            &mut tcp_read,
+            &mut ws_tx,
+            options,
+            &activity,
+            &mut bytes_down,
+        );
         tokio::pin!(up, down);
         tokio::select! {
             end = &mut up => First::Up(end),
             end = &mut down => {
-                // Our close is on its way; keep forwarding what the browser sends
-                // until its close reply arrives, for at most `close_grace`.
-                // What ends it no longer matters: this direction is already decided.
-                let _close_reply = tokio::time::timeout(options.close_grace, &mut up).await;
+                if !matches!(end, DownEnd::BrowserGone | DownEnd::BrowserSilent) {
+                    // Our close is on its way; keep forwarding what the browser
+                    // sends until its close reply arrives, for at most
+                    // `close_grace`. How that ends no longer matters.
+                    let _close_reply = tokio::time::timeout(options.close_grace, &mut up).await;
+                }
                 First::Down(end)
             }
             () = shutdown.cancelled() => First::Shutdown,
@@ -139,6 +199,10 @@ where
         First::Down(DownEnd::UpstreamEof) => BridgeEnd::UpstreamClosed,
         First::Down(DownEnd::UpstreamRead(reason)) => BridgeEnd::UpstreamFailed(reason),
         First::Down(DownEnd::BrowserGone) => BridgeEnd::BrowserClosed,
+        First::Down(DownEnd::BrowserSilent) => {
+            BridgeEnd::BrowserFailed("the browser stopped answering pings".into())
+        }
+        First::Down(DownEnd::Idle) => BridgeEnd::Idle,
         First::Shutdown => {
             send_close(&mut ws_tx, CloseCode::GOING_AWAY, "relay is shutting down").await;
             // Let the close reply arrive so the browser sees a clean 1001.
@@ -165,6 +229,7 @@ async fn pump_up<S, E, T>(
     ws_rx: &mut S,
     tcp_write: &mut T,
     tap: Option<&TapSink>,
+    activity: &Activity,
     bytes: &mut u64,
 ) -> UpEnd
 where
@@ -174,7 +239,9 @@ where
 {
     let mut saw_close = false;
     loop {
-        let data = match ws_rx.next().await {
+        let next = ws_rx.next().await;
+        activity.heard_from_browser();
+        let data = match next {
             Some(Ok(Message::Binary(data))) => data,
             Some(Ok(Message::Text(text))) => text.into(),
             Some(Ok(Message::Close(_))) => {
@@ -197,25 +264,53 @@ where
         if let Some(tap) = tap {
             tap.record(TapSource::RelayToUpstream, &data);
         }
+        activity.data();
         *bytes += data.len() as u64;
     }
 }
 
-/// TCP → browser. Returns after sending the close that ends this direction.
+/// TCP → browser, plus keepalive pings and the idle timeout. Returns after
+/// sending the close that ends this direction.
 async fn pump_down<R, S>(
     tcp_read: &mut R,
     ws_tx: &mut S,
     options: &BridgeOptions,
+    activity: &Activity,
     bytes: &mut u64,
 ) -> DownEnd
 where
     R: AsyncRead + Unpin,
     S: Sink<Message> + Unpin,
 {
+    let silent_limit = options.keepalive * 2;
+    let mut ticker = tokio::time::interval(options.keepalive);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.reset(); // the first tick is one period from now, not immediate
     let mut buf = BytesMut::with_capacity(options.read_chunk_bytes);
     loop {
         buf.reserve(options.read_chunk_bytes);
-        match tcp_read.read_buf(&mut buf).await {
+        // `read_buf` is cancel-safe: a tick never loses bytes.
+        let read = tokio::select! {
+            read = tcp_read.read_buf(&mut buf) => read,
+            _ = ticker.tick() => {
+                if activity.since(&activity.heard_from_browser_ms) > silent_limit {
+                    return DownEnd::BrowserSilent;
+                }
+                let idle = activity.since(&activity.data_ms);
+                if idle >= options.idle_timeout {
+                    let reason = format!("no data for {} s: session closed as idle", idle.as_secs());
+                    send_close(ws_tx, CloseCode::GOING_AWAY, &reason).await;
+                    return DownEnd::Idle;
+                }
+                let ping = Message::Ping(bytes::Bytes::new());
+                match tokio::time::timeout(silent_limit, ws_tx.send(ping)).await {
+                    Ok(Ok(())) => continue,
+                    Ok(Err(_)) => return DownEnd::BrowserGone,
+                    Err(_) => return DownEnd::BrowserSilent,
+                }
+            }
+        };
+        match read {
             Ok(0) => {
                 send_close(ws_tx, CloseCode::NORMAL, "upstream closed the connection").await;
                 return DownEnd::UpstreamEof;
@@ -224,14 +319,14 @@ where
                 if let Some(tap) = &options.tap {
                     tap.record(TapSource::UpstreamToRelay, &buf);
                 }
-                if ws_tx
-                    .send(Message::Binary(buf.split().freeze()))
-                    .await
-                    .is_err()
-                {
-                    return DownEnd::BrowserGone;
+                activity.data();
+                let message = Message::Binary(buf.split().freeze());
+                // A browser that cannot take one message for this long is gone.
+                match tokio::time::timeout(silent_limit, ws_tx.send(message)).await {
+                    Ok(Ok(())) => *bytes += n as u64,
+                    Ok(Err(_)) => return DownEnd::BrowserGone,
+                    Err(_) => return DownEnd::BrowserSilent,
                 }
-                *bytes += n as u64;
             }
             Err(err) => {
                 let reason = format!("reading from {} failed: {err}", options.upstream_label);

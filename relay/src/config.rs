@@ -50,6 +50,10 @@ pub struct Limits {
     pub close_grace: Duration,
     /// Largest chunk read from the TCP side and sent as one binary message.
     pub read_chunk_bytes: usize,
+    /// Ping interval; a browser silent for twice this long is dropped.
+    pub keepalive: Duration,
+    /// Sessions with no data either way for this long are closed (1001).
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +63,8 @@ impl Default for Limits {
             connect_timeout: Duration::from_secs(5),
             close_grace: Duration::from_secs(5),
             read_chunk_bytes: 64 << 10,
+            keepalive: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(600),
         }
     }
 }
@@ -85,6 +91,10 @@ pub struct FileLimits {
     pub max_message_bytes: Option<usize>,
     /// See [`Limits::connect_timeout`], in milliseconds.
     pub connect_timeout_ms: Option<u64>,
+    /// See [`Limits::keepalive`], in seconds.
+    pub keepalive_secs: Option<u64>,
+    /// See [`Limits::idle_timeout`], in seconds.
+    pub idle_timeout_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -138,6 +148,12 @@ impl FileConfig {
         }
         if let Some(ms) = self.limits.connect_timeout_ms {
             limits.connect_timeout = Duration::from_millis(ms);
+        }
+        if let Some(secs) = self.limits.keepalive_secs {
+            limits.keepalive = Duration::from_secs(secs.max(1));
+        }
+        if let Some(secs) = self.limits.idle_timeout_secs {
+            limits.idle_timeout = Duration::from_secs(secs.max(1));
         }
     }
 }

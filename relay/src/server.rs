@@ -233,6 +233,8 @@ async fn run_session(
         close_grace: limits.close_grace,
         upstream_label: format!("upstream {}", target.address),
         tap: tap.clone(),
+        keepalive: limits.keepalive,
+        idle_timeout: limits.idle_timeout,
     };
     let report = bridge(socket, tcp_read, tcp_write, &options, &state.shutdown).await;
     tap_event(TapEvent::Closed {

@@ -1,0 +1,18 @@
+//! The Socket vs WebSocket playground page: a Yew app that opens a WebSocket
+//! to the relay, which bridges it to a plain TCP service, and shows every
+//! message both ways as text and as bytes.
+//!
+//! The logic that decides what the page shows ([`state`], [`hex`], [`i18n`])
+//! is plain Rust, tested on the host; [`socket`], [`api`] and the components
+//! talk to the browser.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod hex;
+pub mod i18n;
+pub mod socket;
+pub mod state;
+
+pub use app::App;

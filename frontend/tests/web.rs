@@ -1,0 +1,342 @@
+//! Component tests in a real browser (headless Chromium through
+//! wasm-bindgen-test-runner): render a component, act on the DOM as a visitor
+//! would, check what the DOM shows.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p frontend --target wasm32-unknown-unknown --test web`
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use frontend::components::composer::{Composer, ComposerProps};
+use frontend::components::log_view::{LogView, LogViewProps};
+use frontend::components::status::{Status, StatusProps};
+use frontend::state::{Action, CloseInfo, Conn, Payload, State, LOG_WINDOW};
+use frontend::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
+};
+use yew::{Callback, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element to render into, attached to the document.
+fn mount_point() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a div");
+    document
+        .body()
+        .expect("the test page has a body")
+        .append_child(&root)
+        .expect("append the div");
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn bubbling(kind: &str) -> Event {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    Event::new_with_event_init_dict(kind, &init).expect("create an event")
+}
+
+/// Type into the composer the way the browser reports typing.
+fn type_text(root: &Element, value: &str) {
+    let area: HtmlTextAreaElement = find(root, "#composer").unchecked_into();
+    area.set_value(value);
+    area.dispatch_event(&bubbling("input"))
+        .expect("dispatch input");
+}
+
+fn choose(root: &Element, selector: &str, value: &str) {
+    let select: HtmlSelectElement = find(root, selector).unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(&bubbling("change"))
+        .expect("dispatch change");
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+fn press_enter(root: &Element, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("create a keydown");
+    find(root, "#composer")
+        .dispatch_event(&event)
+        .expect("dispatch keydown");
+}
+
+/// Render a Composer whose sent messages land in the returned vector.
+async fn composer(connected: bool) -> (Element, Rc<RefCell<Vec<Payload>>>) {
+    let root = mount_point();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let sink = sent.clone();
+    let props = ComposerProps {
+        connected,
+        onsend: Callback::from(move |payload| sink.borrow_mut().push(payload)),
+    };
+    Renderer::<Composer>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    (root, sent)
+}
+
+#[wasm_bindgen_test]
+async fn bad_hex_shows_what_and_where_and_sends_nothing() {
+    let (root, sent) = composer(true).await;
+    choose(&root, "#mode", "hex");
+    type_text(&root, "50g1");
+    yew::scheduler::flush().await;
+    click(&root, "#send");
+    yew::scheduler::flush().await;
+
+    let error = text(&root, "#composer-error");
+    assert!(
+        error.contains("Invalid hex digit 'g' at position 3"),
+        "error shown: {error:?}"
+    );
+    assert!(sent.borrow().is_empty(), "malformed hex must not be sent");
+
+    type_text(&root, "50 4");
+    yew::scheduler::flush().await;
+    assert_eq!(
+        text(&root, "#composer-error"),
+        "",
+        "editing clears the error"
+    );
+    click(&root, "#send");
+    yew::scheduler::flush().await;
+    let error = text(&root, "#composer-error");
+    assert!(
+        error.contains("Odd number of hex digits in '4' at position 4"),
+        "{error:?}"
+    );
+    assert!(sent.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn good_hex_is_sent_as_one_binary_message() {
+    let (root, sent) = composer(true).await;
+    choose(&root, "#mode", "hex");
+    type_text(&root, "0x50 49 4e 47 0d 0a");
+    yew::scheduler::flush().await;
+    assert!(
+        text(&root, "#preview").contains("50 49 4e 47 0d 0a"),
+        "preview: {:?}",
+        text(&root, "#preview")
+    );
+    click(&root, "#send");
+    yew::scheduler::flush().await;
+
+    assert_eq!(*sent.borrow(), [Payload::Binary(b"PING\r\n".to_vec())]);
+    assert_eq!(text(&root, "#composer-error"), "");
+    let area: HtmlTextAreaElement = find(&root, "#composer").unchecked_into();
+    assert_eq!(area.value(), "", "the composer empties after a send");
+}
+
+#[wasm_bindgen_test]
+async fn enter_sends_text_with_the_chosen_line_ending_and_shift_enter_does_not() {
+    let (root, sent) = composer(true).await;
+    type_text(&root, "PING");
+    yew::scheduler::flush().await;
+    press_enter(&root, true);
+    yew::scheduler::flush().await;
+    assert!(
+        sent.borrow().is_empty(),
+        "Shift+Enter is a new line, not a send"
+    );
+
+    press_enter(&root, false);
+    yew::scheduler::flush().await;
+    choose(&root, "#eol", "lf");
+    type_text(&root, "QUIT");
+    yew::scheduler::flush().await;
+    press_enter(&root, false);
+    yew::scheduler::flush().await;
+    assert_eq!(
+        *sent.borrow(),
+        [
+            Payload::Text("PING\r\n".into()),
+            Payload::Text("QUIT\n".into())
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sending_while_not_connected_explains_and_sends_nothing() {
+    let (root, sent) = composer(false).await;
+    type_text(&root, "PING");
+    yew::scheduler::flush().await;
+    click(&root, "#send");
+    yew::scheduler::flush().await;
+    let error = text(&root, "#composer-error");
+    assert!(error.contains("Not connected"), "error shown: {error:?}");
+    assert!(sent.borrow().is_empty());
+}
+
+/// A state whose session is open and that received `n` binary messages.
+fn state_with_messages(n: usize) -> State {
+    let mut state = State::default();
+    state.apply(Action::TargetsLoaded(Ok(vec![protocol::TargetInfo {
+        name: "echo".into(),
+        description: String::new(),
+        builtin: true,
+    }])));
+    state.apply(Action::Connect {
+        url: "ws://127.0.0.1:8080/ws/echo".into(),
+        at_ms: 1_000,
+    });
+    let session = state.session_id().expect("connect starts a session");
+    state.apply(Action::Opened {
+        session,
+        at_ms: 1_010,
+    });
+    state.apply(Action::Sent {
+        session,
+        at_ms: 1_020,
+        payload: Payload::Text("PING\r\n".into()),
+    });
+    for i in 0..n {
+        state.apply(Action::Received {
+            session,
+            at_ms: 1_030 + i as u64,
+            payload: Payload::Binary(b"+PONG\r\n".to_vec()),
+        });
+    }
+    state
+}
+
+#[wasm_bindgen_test]
+async fn log_shows_each_message_as_text_and_hex() {
+    let root = mount_point();
+    let state = state_with_messages(2);
+    let props = LogViewProps {
+        log: state.log.clone(),
+        onclear: Callback::noop(),
+    };
+    Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    let dirs: Vec<String> = find_all(&root, ".entry")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-dir"))
+        .collect();
+    assert_eq!(dirs, ["sys", "sys", "out", "in", "in"]);
+    let incoming = find_all(&root, ".entry[data-dir=in]");
+    let first = &incoming[0];
+    assert_eq!(text(first, ".text"), "+PONG\\r\\n");
+    assert_eq!(text(first, ".hex"), "2b 50 4f 4e 47 0d 0a");
+    assert!(text(first, ".bytes").contains('7'));
+    assert!(root.query_selector("#log-hidden").ok().flatten().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_long_log_renders_only_its_window() {
+    let root = mount_point();
+    let state = state_with_messages(LOG_WINDOW + 20);
+    let total = state.log.total();
+    let props = LogViewProps {
+        log: state.log.clone(),
+        onclear: Callback::noop(),
+    };
+    Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    assert_eq!(find_all(&root, ".entry").len(), LOG_WINDOW);
+    let hidden = total - LOG_WINDOW as u64;
+    assert_eq!(
+        text(&root, "#log-hidden"),
+        format!("{hidden} earlier entries hidden")
+    );
+    assert!(text(&root, "#log-count").contains(&total.to_string()));
+}
+
+#[wasm_bindgen_test]
+async fn status_explains_an_abnormal_close() {
+    let root = mount_point();
+    let props = StatusProps {
+        conn: Conn::Closed(CloseInfo {
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        }),
+    };
+    Renderer::<Status>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    let status = find(&root, "#status");
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("closed")
+    );
+    let shown = status.text_content().unwrap_or_default();
+    assert!(shown.contains("1006"), "{shown:?}");
+    assert!(shown.contains("without a close frame"), "{shown:?}");
+}
+
+/// The test runner's server has no `/api/targets`: the page must say so
+/// instead of showing an empty picker.
+#[wasm_bindgen_test]
+async fn the_app_reports_a_missing_target_list() {
+    let root = mount_point();
+    Renderer::<App>::with_root(root.clone()).render();
+    let deadline = js_sys::Date::now() + 5_000.0;
+    loop {
+        yew::scheduler::flush().await;
+        if root
+            .query_selector("#targets-error")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            break;
+        }
+        assert!(
+            js_sys::Date::now() < deadline,
+            "no #targets-error within 5 s"
+        );
+        sleep_ms(20).await;
+    }
+    let error = text(&root, "#targets-error");
+    assert!(error.contains("/api/targets"), "{error:?}");
+    let status = find(&root, "#status");
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("idle"));
+    let connect: web_sys::HtmlButtonElement = find(&root, "#connect").unchecked_into();
+    assert!(connect.disabled(), "nothing to connect to");
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        gloo::utils::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("a timer cannot fail");
+}

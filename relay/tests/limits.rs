@@ -1,0 +1,97 @@
+//! Time limits on real sockets: keepalive pings, silent browsers, idle sessions.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{start_echo, TestRelay};
+use futures_util::StreamExt;
+use relay::{Config, Limits, Target};
+use tokio_tungstenite::{connect_async, tungstenite::Message};
+
+async fn relay_with(limits: Limits) -> (TestRelay, tokio_util::sync::CancellationToken) {
+    let (echo, stop) = start_echo().await;
+    let mut config = Config {
+        limits,
+        ..Default::default()
+    };
+    config
+        .targets
+        .add(Target::new("echo", &echo, "").unwrap())
+        .unwrap();
+    (TestRelay::start_with(config).await, stop)
+}
+
+#[tokio::test]
+async fn idle_sessions_are_pinged_then_closed_1001() {
+    let limits = Limits {
+        keepalive: Duration::from_millis(100),
+        idle_timeout: Duration::from_millis(600),
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    let (mut ws, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    let mut pings = 0;
+    let close = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_))) => pings += 1,
+                Some(Ok(Message::Close(Some(frame)))) => return frame,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("an idle session is closed");
+    assert!(pings >= 2, "only {pings} pings before the idle close");
+    assert_eq!(u16::from(close.code), 1001);
+    assert!(close.reason.contains("idle"), "{}", close.reason);
+}
+
+#[tokio::test]
+async fn a_browser_that_stops_answering_is_dropped() {
+    let limits = Limits {
+        keepalive: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    let (mut ws, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    // Read nothing, so no pong goes back: the relay must give up on us.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Well under the relay's 5 s close grace: a silent browser gets no grace.
+    let ended = tokio::time::timeout(Duration::from_secs(3), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_))) => continue,
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(other)) => panic!("unexpected {other:?}"),
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the relay kept a silent browser's session open"
+    );
+}
+
+#[tokio::test]
+async fn an_answering_browser_is_kept() {
+    let limits = Limits {
+        keepalive: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    let (mut ws, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    // Keep reading (tungstenite answers pings) for 10 keepalive periods.
+    let still_open = tokio::time::timeout(Duration::from_millis(1000), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_))) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await;
+    assert!(still_open.is_err(), "session ended: {still_open:?}");
+}
