@@ -114,7 +114,18 @@ fn test() -> Result<(), String> {
     .env("CHROMEDRIVER", setup::chromedriver()?)
     .run()?;
     sh::step("end to end (real Chromium, relay, redis-server)");
-    cargo(["test", "-p", "relay", "--features", "e2e", "--test", "e2e"]).run()?;
+    cargo([
+        "test",
+        "-p",
+        "relay",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--test",
+        "e2e_lesson",
+    ])
+    .run()?;
     sh::step("all tests passed");
     Ok(())
 }
