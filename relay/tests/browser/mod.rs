@@ -1,6 +1,8 @@
 //! A headless Chromium for end-to-end tests, driven through ChromeDriver on a
 //! free port. Processes are killed when their guards drop.
 
+#![allow(dead_code)] // shared by several test binaries, each using a part
+
 use std::{
     process::{Child, Command, Stdio},
     time::Duration,
