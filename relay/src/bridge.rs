@@ -10,7 +10,6 @@
 //! in-memory pipes and integration-tested on real sockets.
 
 use std::{
-    fmt::Display,
     sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
@@ -120,7 +119,8 @@ impl Activity {
 
 enum UpEnd {
     BrowserClosed,
-    BrowserFailed(String),
+    /// The WebSocket failed; the close code to tell the browser, if any.
+    BrowserFailed(String, Option<CloseCode>),
     UpstreamWrite(std::io::Error),
 }
 
@@ -148,7 +148,7 @@ pub async fn bridge<W, E, R, T>(
 ) -> BridgeReport
 where
     W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin,
-    E: Display,
+    E: std::error::Error + 'static,
     R: AsyncRead + Unpin,
     T: AsyncWrite + Unpin,
 {
@@ -190,7 +190,12 @@ where
 
     let end = match first {
         First::Up(UpEnd::BrowserClosed) => BridgeEnd::BrowserClosed,
-        First::Up(UpEnd::BrowserFailed(err)) => BridgeEnd::BrowserFailed(err),
+        First::Up(UpEnd::BrowserFailed(err, code)) => {
+            if let Some(code) = code {
+                send_close(&mut ws_tx, code, &err).await;
+            }
+            BridgeEnd::BrowserFailed(err)
+        }
         First::Up(UpEnd::UpstreamWrite(err)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
             send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
@@ -234,7 +239,7 @@ async fn pump_up<S, E, T>(
 ) -> UpEnd
 where
     S: Stream<Item = Result<Message, E>> + Unpin,
-    E: Display,
+    E: std::error::Error + 'static,
     T: AsyncWrite + Unpin,
 {
     let mut saw_close = false;
@@ -255,7 +260,7 @@ where
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Err(_)) if saw_close => return UpEnd::BrowserClosed,
-            Some(Err(err)) => return UpEnd::BrowserFailed(err.to_string()),
+            Some(Err(err)) => return UpEnd::BrowserFailed(err.to_string(), close_code_for(&err)),
             None => return UpEnd::BrowserClosed,
         };
         if let Err(err) = tcp_write.write_all(&data).await {
@@ -335,6 +340,25 @@ where
             }
         }
     }
+}
+
+/// The close code for a WebSocket error from the browser's side (RFC 6455
+/// §7.4.1), found by looking for tungstenite's error in the source chain.
+fn close_code_for(err: &(dyn std::error::Error + 'static)) -> Option<CloseCode> {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(ws) = e.downcast_ref::<WsError>() {
+            return match ws {
+                WsError::Capacity(_) => Some(CloseCode::TOO_BIG),
+                WsError::Utf8(_) => Some(CloseCode::INVALID_PAYLOAD),
+                WsError::Protocol(_) => Some(CloseCode::PROTOCOL_ERROR),
+                _ => None,
+            };
+        }
+        current = e.source();
+    }
+    None
 }
 
 /// Sends a close frame; a browser that is already gone is not an error.
