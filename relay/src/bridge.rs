@@ -41,6 +41,20 @@ pub enum BridgeEnd {
     Idle,
 }
 
+impl BridgeEnd {
+    /// A short label for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::BrowserClosed => "browser_closed",
+            Self::UpstreamClosed => "upstream_closed",
+            Self::UpstreamFailed(_) => "upstream_failed",
+            Self::BrowserFailed(_) => "browser_failed",
+            Self::Shutdown => "shutdown",
+            Self::Idle => "idle",
+        }
+    }
+}
+
 impl std::fmt::Display for BridgeEnd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

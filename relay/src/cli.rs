@@ -74,6 +74,14 @@ pub struct Args {
     #[arg(long)]
     pub no_tap: bool,
 
+    /// Sessions open at once, relay-wide; more get HTTP 503.
+    #[arg(long, value_name = "N")]
+    pub max_sessions: Option<usize>,
+
+    /// Sessions open at once from one client IP; more get HTTP 429.
+    #[arg(long, value_name = "N")]
+    pub max_sessions_per_ip: Option<usize>,
+
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -118,6 +126,12 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     }
     if let Some(bytes) = args.max_message_bytes {
         config.limits.max_message_bytes = bytes;
+    }
+    if let Some(n) = args.max_sessions {
+        config.limits.max_sessions = n;
+    }
+    if let Some(n) = args.max_sessions_per_ip {
+        config.limits.max_sessions_per_ip = n;
     }
     if let Some(ms) = args.connect_timeout_ms {
         config.limits.connect_timeout = Duration::from_millis(ms);

@@ -54,6 +54,10 @@ pub struct Limits {
     pub keepalive: Duration,
     /// Sessions with no data either way for this long are closed (1001).
     pub idle_timeout: Duration,
+    /// Sessions open at once, relay-wide (503 beyond).
+    pub max_sessions: usize,
+    /// Sessions open at once from one client IP (429 beyond).
+    pub max_sessions_per_ip: usize,
 }
 
 impl Default for Limits {
@@ -65,6 +69,8 @@ impl Default for Limits {
             read_chunk_bytes: 64 << 10,
             keepalive: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(600),
+            max_sessions: 20_000,
+            max_sessions_per_ip: 256,
         }
     }
 }
@@ -95,6 +101,10 @@ pub struct FileLimits {
     pub keepalive_secs: Option<u64>,
     /// See [`Limits::idle_timeout`], in seconds.
     pub idle_timeout_secs: Option<u64>,
+    /// See [`Limits::max_sessions`].
+    pub max_sessions: Option<usize>,
+    /// See [`Limits::max_sessions_per_ip`].
+    pub max_sessions_per_ip: Option<usize>,
 }
 
 impl FileConfig {
@@ -151,6 +161,12 @@ impl FileConfig {
         }
         if let Some(secs) = self.limits.keepalive_secs {
             limits.keepalive = Duration::from_secs(secs.max(1));
+        }
+        if let Some(n) = self.limits.max_sessions {
+            limits.max_sessions = n;
+        }
+        if let Some(n) = self.limits.max_sessions_per_ip {
+            limits.max_sessions_per_ip = n;
         }
         if let Some(secs) = self.limits.idle_timeout_secs {
             limits.idle_timeout = Duration::from_secs(secs.max(1));

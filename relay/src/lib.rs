@@ -8,12 +8,16 @@
 
 pub mod assets;
 pub mod bridge;
+pub mod caps;
 pub mod cli;
 pub mod config;
+pub mod metrics;
 pub mod origin;
 pub mod server;
 pub mod services;
+pub mod session;
 pub mod tap;
+pub mod tap_socket;
 pub mod targets;
 pub mod upstream;
 

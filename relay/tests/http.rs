@@ -105,3 +105,46 @@ async fn other_origins_get_403_before_the_upgrade() {
         matches!(tokio_tungstenite::connect_async(tap).await, Err(Error::Http(r)) if r.status() == 403)
     );
 }
+
+#[tokio::test]
+async fn metrics_count_sessions_bytes_and_refusals() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let (echo, _stop) = common::start_echo().await;
+    let relay = TestRelay::start(&[("echo", echo)]).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url("echo"))
+        .await
+        .unwrap();
+    ws.send(Message::binary(vec![0u8; 1000])).await.unwrap();
+    let mut got = 0;
+    while got < 1000 {
+        if let Some(Ok(Message::Binary(b))) = ws.next().await {
+            got += b.len();
+        }
+    }
+    ws.close(None).await.unwrap();
+    while ws.next().await.is_some() {}
+    assert!(tokio_tungstenite::connect_async(relay.ws_url("nope"))
+        .await
+        .is_err());
+
+    let expected = [
+        "relay_sessions_opened_total 1",
+        "relay_sessions_ended_total{end=\"browser_closed\"} 1",
+        "relay_bytes_total{target=\"echo\",direction=\"up\"} 1000",
+        "relay_bytes_total{target=\"echo\",direction=\"down\"} 1000",
+        "relay_handshakes_refused_total{reason=\"unknown_target\"} 1",
+        "relay_upstream_connect_seconds_count 1",
+        "relay_sessions_open 0",
+    ];
+    // The session's end is counted when its task finishes: poll briefly.
+    let mut text = String::new();
+    for _ in 0..250 {
+        text = common::http_get(relay.addr, "/metrics").await.1;
+        if expected.iter().all(|line| text.lines().any(|l| l == *line)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("metrics never showed {expected:?}:\n{text}");
+}

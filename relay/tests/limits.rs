@@ -95,3 +95,51 @@ async fn an_answering_browser_is_kept() {
     .await;
     assert!(still_open.is_err(), "session ended: {still_open:?}");
 }
+
+#[tokio::test]
+async fn session_caps_refuse_before_the_upgrade_and_free_on_close() {
+    use tokio_tungstenite::tungstenite::Error;
+    let limits = Limits {
+        max_sessions_per_ip: 2,
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    let (first, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    let (_second, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    match connect_async(relay.ws_url("echo")).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!("third session from one IP opened: {:?}", other.map(|_| ())),
+    }
+    drop(first);
+    // The permit comes back once the relay sees the session end.
+    let end = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match connect_async(relay.ws_url("echo")).await {
+            Ok(_) => break,
+            Err(_) if tokio::time::Instant::now() < end => {
+                tokio::time::sleep(Duration::from_millis(20)).await
+            }
+            Err(err) => panic!("permit never released: {err}"),
+        }
+    }
+    let (_, metrics) = common::http_get(relay.addr, "/metrics").await;
+    assert!(
+        metrics.contains("relay_handshakes_refused_total{reason=\"per_ip_limit\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_relay_answers_503() {
+    use tokio_tungstenite::tungstenite::Error;
+    let limits = Limits {
+        max_sessions: 1,
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    let (_only, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    match connect_async(relay.ws_url("echo")).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("session over the total cap opened: {:?}", other.map(|_| ())),
+    }
+}

@@ -1,0 +1,177 @@
+//! `GET /ws/<name>`: the checks before the upgrade (origin, target, caps,
+//! tap), then one task per session that connects upstream and bridges.
+
+use std::{collections::HashMap, sync::Arc, time::Instant};
+
+use axum::{
+    extract::{
+        ws::{rejection::WebSocketUpgradeRejection, WebSocket},
+        ConnectInfo, Path, Query, State, WebSocketUpgrade,
+    },
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tracing::Instrument;
+
+use crate::{
+    bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
+    caps::{CapError, SessionPermit},
+    origin::OriginCheck,
+    server::AppState,
+    tap::{Peer, TapSink},
+    targets::Target,
+    upstream::connect_upstream,
+};
+use protocol::{
+    tap::{TapEvent, TAP_QUERY},
+    CloseCode, TARGETS_PATH,
+};
+
+/// Refuses (403) a handshake from a page of another origin.
+pub fn refuse_origin(state: &AppState, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
+    let check = state.config.origins.check(headers);
+    if let OriginCheck::Refused(origin) = &check {
+        tracing::info!(?peer, %origin, "origin refused");
+        state.metrics.refused("origin");
+        let body = format!("origin {origin} may not use this relay; start it with --allow-origin {origin} to allow it\n");
+        return Some((StatusCode::FORBIDDEN, body).into_response());
+    }
+    tracing::debug!(?peer, ?check, "origin allowed");
+    None
+}
+
+/// Checks a session request and upgrades it.
+pub async fn open_session(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if let Some(refused) = refuse_origin(&state, &headers, &peer) {
+        return refused;
+    }
+    // The name is only ever looked up, never parsed as an address.
+    let Some(target) = state.config.targets.get(&name).cloned() else {
+        tracing::info!(?peer, target = %name, "unknown target");
+        state.metrics.refused("unknown_target");
+        return (
+            StatusCode::NOT_FOUND,
+            format!("no target named {name:?}; GET {TARGETS_PATH} lists the targets\n"),
+        )
+            .into_response();
+    };
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => {
+            state.metrics.refused("not_websocket");
+            return rejection.into_response();
+        }
+    };
+    let permit = match state.caps.acquire(peer.addr.ip()) {
+        Ok(permit) => permit,
+        Err(err) => {
+            let (status, reason) = match err {
+                CapError::Total(_) => (StatusCode::SERVICE_UNAVAILABLE, "session_limit"),
+                CapError::PerIp(_) => (StatusCode::TOO_MANY_REQUESTS, "per_ip_limit"),
+            };
+            tracing::warn!(?peer, %err, "session refused");
+            state.metrics.refused(reason);
+            return (status, format!("{err}\n")).into_response();
+        }
+    };
+    state.metrics.session_opened();
+    // A session opened with `?tap=<id>` is recorded onto that tap, from the
+    // upgrade request on; any other connection stops keeping its bytes.
+    let tap = query.get(TAP_QUERY).and_then(|id| state.taps.sink(id));
+    match &tap {
+        Some(sink) => peer.recorder.attach(sink.clone()),
+        None => peer.recorder.disable(),
+    }
+    let peer = peer.addr;
+    let limits = &state.config.limits;
+    upgrade
+        .max_message_size(limits.max_message_bytes)
+        .max_frame_size(limits.max_message_bytes)
+        .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))
+        .on_upgrade(move |socket| {
+            let span = tracing::info_span!("session", ?peer, target = %target.name);
+            let sessions = state.sessions.clone();
+            sessions.track_future(run_session(socket, target, tap, state, permit).instrument(span))
+        })
+}
+
+/// One session: connect upstream, then bridge until either side ends.
+async fn run_session(
+    mut socket: WebSocket,
+    target: Target,
+    tap: Option<TapSink>,
+    state: Arc<AppState>,
+    _permit: SessionPermit,
+) {
+    let limits = &state.config.limits;
+    let tap_event = |event: TapEvent| {
+        if let Some(tap) = &tap {
+            tap.event(&event);
+        }
+    };
+    tap_event(TapEvent::Opened {
+        target: target.name.clone(),
+    });
+    let started = Instant::now();
+    let tcp = tokio::select! {
+        result = connect_upstream(&target.address, limits.connect_timeout) => result,
+        () = state.shutdown.cancelled() => {
+            send_close(&mut socket, CloseCode::GOING_AWAY, "relay is shutting down").await;
+            state.metrics.session_ended(&target.name, "shutdown", 0, 0);
+            return;
+        }
+    };
+    let tcp = match tcp {
+        Ok(tcp) => tcp,
+        Err(err) => {
+            tracing::info!(%err, "upstream connect failed");
+            send_close(&mut socket, CloseCode::UPSTREAM_ERROR, &err.to_string()).await;
+            tap_event(TapEvent::Closed {
+                reason: err.to_string(),
+            });
+            state
+                .metrics
+                .session_ended(&target.name, "connect_failed", 0, 0);
+            return;
+        }
+    };
+    state.metrics.upstream_connected(started.elapsed());
+    tap_event(TapEvent::UpstreamConnected {
+        connect_us: started.elapsed().as_micros() as u64,
+    });
+    tracing::info!("session open");
+    let (tcp_read, tcp_write) = tcp.into_split();
+    let options = BridgeOptions {
+        read_chunk_bytes: limits.read_chunk_bytes,
+        close_grace: limits.close_grace,
+        upstream_label: format!("upstream {}", target.address),
+        tap: tap.clone(),
+        keepalive: limits.keepalive,
+        idle_timeout: limits.idle_timeout,
+    };
+    let report = bridge(socket, tcp_read, tcp_write, &options, &state.shutdown).await;
+    tap_event(TapEvent::Closed {
+        reason: report.end.to_string(),
+    });
+    state.metrics.session_ended(
+        &target.name,
+        report.end.label(),
+        report.bytes_up,
+        report.bytes_down,
+    );
+    match &report.end {
+        BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => {
+            tracing::info!(end = ?report.end, bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
+        }
+        _ => {
+            tracing::info!(end = ?report.end, bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
+        }
+    }
+}
