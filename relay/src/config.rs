@@ -54,6 +54,9 @@ pub struct Limits {
     pub keepalive: Duration,
     /// Sessions with no data either way for this long are closed (1001).
     pub idle_timeout: Duration,
+    /// A connection must send a complete HTTP request (the upgrade included)
+    /// within this long of connecting or of its previous response.
+    pub request_timeout: Duration,
     /// Sessions open at once, relay-wide (503 beyond).
     pub max_sessions: usize,
     /// Sessions open at once from one client IP (429 beyond).
@@ -69,6 +72,7 @@ impl Default for Limits {
             read_chunk_bytes: 64 << 10,
             keepalive: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(600),
+            request_timeout: Duration::from_secs(10),
             max_sessions: 20_000,
             max_sessions_per_ip: 256,
         }
@@ -101,6 +105,8 @@ pub struct FileLimits {
     pub keepalive_secs: Option<u64>,
     /// See [`Limits::idle_timeout`], in seconds.
     pub idle_timeout_secs: Option<u64>,
+    /// See [`Limits::request_timeout`], in milliseconds.
+    pub request_timeout_ms: Option<u64>,
     /// See [`Limits::max_sessions`].
     pub max_sessions: Option<usize>,
     /// See [`Limits::max_sessions_per_ip`].
@@ -161,6 +167,9 @@ impl FileConfig {
         }
         if let Some(secs) = self.limits.keepalive_secs {
             limits.keepalive = Duration::from_secs(secs.max(1));
+        }
+        if let Some(ms) = self.limits.request_timeout_ms {
+            limits.request_timeout = Duration::from_millis(ms.max(1));
         }
         if let Some(n) = self.limits.max_sessions {
             limits.max_sessions = n;

@@ -11,6 +11,7 @@ pub mod bridge;
 pub mod caps;
 pub mod cli;
 pub mod config;
+pub mod conn;
 pub mod metrics;
 pub mod origin;
 pub mod server;

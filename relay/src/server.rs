@@ -4,7 +4,7 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    extract::{Path, State},
+    extract::{ConnectInfo, Path, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -17,9 +17,10 @@ use crate::{
     assets,
     caps::SessionCaps,
     config::Config,
+    conn::{Peer, RelayListener},
     metrics::Metrics,
     session::open_session,
-    tap::{Peer, TapHub, TappedListener},
+    tap::TapHub,
     tap_socket::open_tap,
 };
 use protocol::{api::is_valid_marker, tap::TAP_PATH, CaptureList, LAB_PATH, TARGETS_PATH};
@@ -71,6 +72,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics))
         .fallback(get(assets::serve_asset))
+        .layer(axum::middleware::from_fn(request_started))
         .with_state(state)
 }
 
@@ -80,7 +82,11 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let listener = TappedListener::new(listener, !state.config.no_tap);
+    let listener = RelayListener::new(
+        listener,
+        !state.config.no_tap,
+        state.config.limits.request_timeout,
+    );
     let app = router(state.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
@@ -100,6 +106,17 @@ pub async fn serve(
 
 async fn list_targets(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(state.config.targets.to_api())
+}
+
+/// Tells the connection a complete request arrived, which stops its
+/// request deadline (see `conn`).
+async fn request_started(
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    peer.conn.request_started();
+    next.run(request).await
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {

@@ -16,9 +16,10 @@ use tracing::Instrument;
 use crate::{
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
     caps::{CapError, SessionPermit},
+    conn::Peer,
     origin::OriginCheck,
     server::AppState,
-    tap::{Peer, TapSink},
+    tap::TapSink,
     targets::Target,
     upstream::connect_upstream,
 };
@@ -86,9 +87,10 @@ pub async fn open_session(
     // upgrade request on; any other connection stops keeping its bytes.
     let tap = query.get(TAP_QUERY).and_then(|id| state.taps.sink(id));
     match &tap {
-        Some(sink) => peer.recorder.attach(sink.clone()),
-        None => peer.recorder.disable(),
+        Some(sink) => peer.conn.recorder.attach(sink.clone()),
+        None => peer.conn.recorder.disable(),
     }
+    peer.conn.upgraded();
     let peer = peer.addr;
     let limits = &state.config.limits;
     upgrade

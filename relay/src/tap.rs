@@ -8,25 +8,16 @@
 
 use std::{
     collections::HashMap,
-    io,
-    net::SocketAddr,
-    pin::Pin,
     sync::{
         atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering},
         Arc, Mutex,
     },
-    task::{Context, Poll},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
-use axum::{extract::connect_info::Connected, serve::IncomingStream};
 use bytes::Bytes;
 use protocol::tap::{TapEvent, TapRecord, TapSource};
-use tokio::{
-    io::{AsyncRead, AsyncWrite, ReadBuf},
-    net::{TcpListener, TcpStream},
-    sync::mpsc,
-};
+use tokio::sync::mpsc;
 
 /// Records a tap may have queued before new ones are dropped.
 pub const TAP_QUEUE_RECORDS: usize = 4096;
@@ -189,7 +180,8 @@ struct RecorderInner {
 }
 
 impl ConnRecorder {
-    fn new(enabled: bool) -> Self {
+    /// A recorder; a disabled one never keeps anything.
+    pub fn new(enabled: bool) -> Self {
         Self {
             state: AtomicU8::new(if enabled { PREBUFFER } else { OFF }),
             inner: Mutex::new(RecorderInner::default()),
@@ -218,7 +210,8 @@ impl ConnRecorder {
         inner.sink = None;
     }
 
-    fn on_read(&self, bytes: &[u8]) {
+    /// Bytes read from the client.
+    pub fn on_read(&self, bytes: &[u8]) {
         match self.state.load(Ordering::Acquire) {
             OFF => {}
             ATTACHED => {
@@ -236,7 +229,8 @@ impl ConnRecorder {
         }
     }
 
-    fn on_write(&self, bytes: &[u8]) {
+    /// Bytes written to the client.
+    pub fn on_write(&self, bytes: &[u8]) {
         match self.state.load(Ordering::Acquire) {
             OFF => {}
             ATTACHED => {
@@ -247,125 +241,6 @@ impl ConnRecorder {
             // A response to an untapped request: the next request starts afresh.
             _ => self.lock().prebuffer.clear(),
         }
-    }
-}
-
-/// A stream whose reads and writes are reported to a [`ConnRecorder`].
-pub struct TappedStream<S> {
-    inner: S,
-    recorder: Arc<ConnRecorder>,
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for TappedStream<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let this = &mut *self;
-        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = result {
-            this.recorder.on_read(&buf.filled()[before..]);
-        }
-        result
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for TappedStream<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        let result = Pin::new(&mut this.inner).poll_write(cx, data);
-        if let Poll::Ready(Ok(n)) = result {
-            this.recorder.on_write(&data[..n]);
-        }
-        result
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-/// Who is on the other end of an HTTP connection, and its recorder.
-#[derive(Clone)]
-pub struct Peer {
-    /// The client's address.
-    pub addr: SocketAddr,
-    /// Records the connection's bytes if a session asks for a tap.
-    pub recorder: Arc<ConnRecorder>,
-}
-
-impl std::fmt::Debug for Peer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.addr.fmt(f)
-    }
-}
-
-/// The relay's listener: a TCP listener whose connections can be tapped.
-pub struct TappedListener {
-    inner: TcpListener,
-    taps_enabled: bool,
-}
-
-impl TappedListener {
-    /// Wraps a bound listener.
-    pub fn new(inner: TcpListener, taps_enabled: bool) -> Self {
-        Self {
-            inner,
-            taps_enabled,
-        }
-    }
-}
-
-impl axum::serve::Listener for TappedListener {
-    type Io = TappedStream<TcpStream>;
-    type Addr = Peer;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let mut backoff = Duration::from_millis(5);
-        loop {
-            match self.inner.accept().await {
-                Ok((stream, addr)) => {
-                    if let Err(err) = stream.set_nodelay(true) {
-                        tracing::debug!(%err, "cannot set TCP_NODELAY");
-                    }
-                    let recorder = Arc::new(ConnRecorder::new(self.taps_enabled));
-                    let io = TappedStream {
-                        inner: stream,
-                        recorder: recorder.clone(),
-                    };
-                    return (io, Peer { addr, recorder });
-                }
-                Err(err) => {
-                    // E.g. out of file descriptors: wait, then try again.
-                    tracing::warn!(%err, "accept failed; retrying");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(1));
-                }
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(Peer {
-            addr: self.inner.local_addr()?,
-            recorder: Arc::new(ConnRecorder::new(false)),
-        })
-    }
-}
-
-impl Connected<IncomingStream<'_, TappedListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, TappedListener>) -> Self {
-        stream.remote_addr().clone()
     }
 }
 

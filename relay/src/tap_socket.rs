@@ -14,10 +14,7 @@ use axum::{
 use tracing::Instrument;
 
 use crate::{
-    bridge::send_close,
-    server::AppState,
-    session::refuse_origin,
-    tap::{OpenTap, Peer},
+    bridge::send_close, conn::Peer, server::AppState, session::refuse_origin, tap::OpenTap,
 };
 use protocol::{
     tap::{TapEvent, TapHello},
@@ -32,7 +29,7 @@ pub async fn open_tap(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    peer.recorder.disable(); // never tap the tap itself
+    peer.conn.recorder.disable(); // never tap the tap itself
     if let Some(refused) = refuse_origin(&state, &headers, &peer) {
         return refused;
     }
@@ -44,6 +41,7 @@ pub async fn open_tap(
         };
         return (StatusCode::SERVICE_UNAVAILABLE, why).into_response();
     };
+    peer.conn.upgraded();
     upgrade.on_upgrade(move |socket| {
         let span = tracing::info_span!("tap", peer = ?peer.addr);
         let sessions = state.sessions.clone();

@@ -143,3 +143,41 @@ async fn a_full_relay_answers_503() {
         other => panic!("session over the total cap opened: {:?}", other.map(|_| ())),
     }
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_request_is_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = Limits {
+        request_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let (relay, _stop) = relay_with(limits).await;
+    // Slow loris: half a request head, then silence.
+    let mut slow = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    slow.write_all(b"GET /ws/echo HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the relay kept a half-sent request open: {read:?}"
+    );
+
+    // An established session is not bound by the request deadline.
+    let (mut ws, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    futures_util::SinkExt::send(&mut ws, Message::text("still open"))
+        .await
+        .unwrap();
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => {
+                assert_eq!(&b[..], b"still open");
+                break;
+            }
+            Some(Ok(Message::Ping(_))) => continue,
+            other => panic!("session cut by the request deadline: {other:?}"),
+        }
+    }
+}

@@ -2,9 +2,14 @@
 //! playground works with nothing else installed. Each is reachable with `nc`
 //! as well as through the relay.
 
+pub mod chat;
+pub mod demos;
+pub mod device;
 pub mod echo;
+pub mod game;
 pub mod lab;
 pub mod recorder;
+pub mod ticker;
 
 use std::time::Duration;
 
