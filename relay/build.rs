@@ -21,6 +21,19 @@ fn main() {
         collect(&dist, &dist, &mut files);
     }
     files.sort();
+    // Embed copies: Trunk may rewrite dist/ while the crate compiles.
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let copies = out_dir.join("dist");
+    let _ = fs::remove_dir_all(&copies);
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter_map(|(rel, abs)| {
+            let copy = copies.join(&rel);
+            fs::create_dir_all(copy.parent()?).ok()?;
+            fs::copy(&abs, &copy).ok()?;
+            Some((rel, copy.to_string_lossy().into_owned()))
+        })
+        .collect();
     let mut out = String::from("/// Files of the built page: (path relative to dist/, contents).\npub static ASSETS: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         out.push_str(&format!("    ({rel:?}, include_bytes!({abs:?})),\n"));

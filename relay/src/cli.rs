@@ -70,6 +70,14 @@ pub struct Args {
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
 
+    /// Serve TLS (https://, wss://) with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key for --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Turn off wire taps: the page then cannot show frames and handshakes.
     #[arg(long)]
     pub no_tap: bool,
@@ -121,6 +129,9 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(crate::tls::load_acceptor(cert, key)?);
+    }
     for origin in &args.allow_origins {
         config.origins.allow(origin);
     }
@@ -178,7 +189,12 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     if config.dist_dir.is_none() && !crate::assets::embedded() {
         tracing::warn!("this relay was built without the page; / explains how to build it");
     }
-    println!("playground:    http://{addr}/");
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    println!("playground:    {scheme}://{addr}/");
     for line in &banner {
         println!("{line}");
     }

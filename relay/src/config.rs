@@ -28,6 +28,8 @@ pub struct Config {
     /// Serve the page from this directory instead of the copy embedded at
     /// build time (handy while developing the frontend).
     pub dist_dir: Option<PathBuf>,
+    /// Serve TLS (`https://`, `wss://`) with this acceptor.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Which browser origins may open sessions and taps.
     pub origins: crate::origin::OriginPolicy,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.

@@ -20,8 +20,10 @@ use axum::{extract::connect_info::Connected, serve::IncomingStream};
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
+    sync::mpsc,
     time::Sleep,
 };
+use tokio_rustls::{server::TlsStream, TlsAcceptor};
 
 use crate::tap::ConnRecorder;
 
@@ -101,10 +103,58 @@ impl ConnShared {
     }
 }
 
+/// The transport under a connection.
+pub enum Transport {
+    /// Plain TCP.
+    Plain(TcpStream),
+    /// TLS over TCP (boxed: a TLS session is large).
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_write(cx, data),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_flush(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
 /// An accepted connection: reads and writes pass through unchanged, are
 /// reported to the recorder, and fail once a request is overdue.
 pub struct RelayStream {
-    inner: TcpStream,
+    inner: Transport,
     shared: Arc<ConnShared>,
     timer: Option<Pin<Box<Sleep>>>,
 }
@@ -193,20 +243,85 @@ impl std::fmt::Debug for Peer {
     }
 }
 
-/// The relay's listener.
+/// The relay's listener. With TLS, handshakes run in their own tasks (under
+/// the request deadline), so one slow client never holds up the others.
 pub struct RelayListener {
-    inner: TcpListener,
+    local: SocketAddr,
+    accepted: mpsc::Receiver<(Transport, SocketAddr)>,
     taps: bool,
     request_timeout: Duration,
 }
 
+/// Connections accepted but not yet taken by the server.
+const ACCEPT_QUEUE: usize = 1024;
+
 impl RelayListener {
-    /// Wraps a bound listener.
-    pub fn new(inner: TcpListener, taps: bool, request_timeout: Duration) -> Self {
-        Self {
-            inner,
+    /// Wraps a bound listener; `tls` makes every connection TLS.
+    pub fn new(
+        inner: TcpListener,
+        taps: bool,
+        request_timeout: Duration,
+        tls: Option<TlsAcceptor>,
+    ) -> io::Result<Self> {
+        let local = inner.local_addr()?;
+        let (tx, accepted) = mpsc::channel(ACCEPT_QUEUE);
+        tokio::spawn(accept_loop(inner, tx, tls, request_timeout));
+        Ok(Self {
+            local,
+            accepted,
             taps,
             request_timeout,
+        })
+    }
+}
+
+/// Accepts TCP connections until the listener is dropped.
+async fn accept_loop(
+    listener: TcpListener,
+    tx: mpsc::Sender<(Transport, SocketAddr)>,
+    tls: Option<TlsAcceptor>,
+    handshake_timeout: Duration,
+) {
+    let mut backoff = Duration::from_millis(5);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = tx.closed() => return,
+        };
+        let (stream, addr) = match accepted {
+            Ok(accepted) => {
+                backoff = Duration::from_millis(5);
+                accepted
+            }
+            Err(err) => {
+                // E.g. out of file descriptors: wait, then try again.
+                tracing::warn!(%err, "accept failed; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(%err, "cannot set TCP_NODELAY");
+        }
+        match &tls {
+            None => {
+                if tx.send((Transport::Plain(stream), addr)).await.is_err() {
+                    return;
+                }
+            }
+            Some(acceptor) => {
+                let (acceptor, tx) = (acceptor.clone(), tx.clone());
+                tokio::spawn(async move {
+                    match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => {
+                            let _server_gone = tx.send((Transport::Tls(Box::new(tls)), addr)).await;
+                        }
+                        Ok(Err(err)) => tracing::info!(peer = ?addr, %err, "TLS handshake failed"),
+                        Err(_) => tracing::info!(peer = ?addr, "TLS handshake timed out"),
+                    }
+                });
+            }
         }
     }
 }
@@ -216,34 +331,22 @@ impl axum::serve::Listener for RelayListener {
     type Addr = Peer;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let mut backoff = Duration::from_millis(5);
-        loop {
-            match self.inner.accept().await {
-                Ok((stream, addr)) => {
-                    if let Err(err) = stream.set_nodelay(true) {
-                        tracing::debug!(%err, "cannot set TCP_NODELAY");
-                    }
-                    let shared = Arc::new(ConnShared::new(self.taps, self.request_timeout));
-                    let io = RelayStream {
-                        inner: stream,
-                        shared: shared.clone(),
-                        timer: None,
-                    };
-                    return (io, Peer { addr, conn: shared });
-                }
-                Err(err) => {
-                    // E.g. out of file descriptors: wait, then try again.
-                    tracing::warn!(%err, "accept failed; retrying");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(1));
-                }
-            }
-        }
+        let Some((transport, addr)) = self.accepted.recv().await else {
+            // The accept loop only ends when we are dropped; never resolve.
+            return std::future::pending().await;
+        };
+        let shared = Arc::new(ConnShared::new(self.taps, self.request_timeout));
+        let io = RelayStream {
+            inner: transport,
+            shared: shared.clone(),
+            timer: None,
+        };
+        (io, Peer { addr, conn: shared })
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         Ok(Peer {
-            addr: self.inner.local_addr()?,
+            addr: self.local,
             conn: Arc::new(ConnShared::new(false, self.request_timeout)),
         })
     }

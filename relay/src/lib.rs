@@ -20,6 +20,7 @@ pub mod session;
 pub mod tap;
 pub mod tap_socket;
 pub mod targets;
+pub mod tls;
 pub mod upstream;
 
 use std::sync::Arc;

@@ -86,7 +86,8 @@ pub async fn serve(
         listener,
         !state.config.no_tap,
         state.config.limits.request_timeout,
-    );
+        state.config.tls.clone(),
+    )?;
     let app = router(state.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())

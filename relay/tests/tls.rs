@@ -1,0 +1,114 @@
+//! `wss://`: the relay terminating TLS with rustls, on real sockets.
+
+mod common;
+
+use std::{sync::Arc, time::Duration};
+
+use common::{start_echo, TestRelay};
+use futures_util::{SinkExt, StreamExt};
+use relay::{Config, Limits, Target};
+use tokio::{io::AsyncReadExt, net::TcpStream};
+use tokio_rustls::{
+    rustls::{self, pki_types::ServerName, RootCertStore},
+    TlsConnector,
+};
+use tokio_tungstenite::{client_async, tungstenite::Message};
+
+struct TlsRelay {
+    relay: TestRelay,
+    connector: TlsConnector,
+    _dir: tempfile::TempDir,
+    _echo: tokio_util::sync::CancellationToken,
+}
+
+async fn tls_relay() -> TlsRelay {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&c, cert.cert.pem()).unwrap();
+    std::fs::write(&k, cert.signing_key.serialize_pem()).unwrap();
+
+    let (echo, stop) = start_echo().await;
+    let mut config = Config {
+        tls: Some(relay::tls::load_acceptor(&c, &k).unwrap()),
+        limits: Limits {
+            request_timeout: Duration::from_millis(500),
+            ..Limits::default()
+        },
+        ..Default::default()
+    };
+    config
+        .targets
+        .add(Target::new("echo", &echo, "").unwrap())
+        .unwrap();
+    let relay = TestRelay::start_with(config).await;
+
+    let mut roots = RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    TlsRelay {
+        relay,
+        connector: TlsConnector::from(Arc::new(client)),
+        _dir: dir,
+        _echo: stop,
+    }
+}
+
+#[tokio::test]
+async fn wss_session_round_trips() {
+    let t = tls_relay().await;
+    let tcp = TcpStream::connect(t.relay.addr).await.unwrap();
+    let tls = t
+        .connector
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .expect("TLS handshake with the relay");
+    let (mut ws, response) = client_async("wss://localhost/ws/echo", tls).await.unwrap();
+    assert_eq!(response.status(), 101);
+    ws.send(Message::text("over TLS")).await.unwrap();
+    match ws.next().await {
+        Some(Ok(Message::Binary(b))) => assert_eq!(&b[..], b"over TLS"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn plain_and_silent_clients_fail_without_disturbing_tls_ones() {
+    let t = tls_relay().await;
+    // Plain HTTP to a TLS port: no HTTP answer.
+    let mut plain = TcpStream::connect(t.relay.addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut plain, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), plain.read_to_end(&mut buf)).await;
+    assert!(
+        !buf.starts_with(b"HTTP/1.1 200"),
+        "plain HTTP answered on the TLS port"
+    );
+
+    // A client that never starts its handshake is dropped after the deadline.
+    let mut silent = TcpStream::connect(t.relay.addr).await.unwrap();
+    let read = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut [0u8; 16])).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "silent client kept: {read:?}"
+    );
+
+    // Meanwhile TLS sessions work.
+    let tcp = TcpStream::connect(t.relay.addr).await.unwrap();
+    let tls = t
+        .connector
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .unwrap();
+    let (mut ws, _) = client_async("wss://localhost/ws/echo", tls).await.unwrap();
+    ws.send(Message::binary(&b"ok"[..])).await.unwrap();
+    assert!(matches!(ws.next().await, Some(Ok(Message::Binary(b))) if &b[..] == b"ok"));
+}
