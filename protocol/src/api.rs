@@ -20,7 +20,18 @@ pub struct TargetInfo {
     /// True for the demo services the relay hosts itself.
     #[serde(default)]
     pub builtin: bool,
+    /// True when a session needs a token: `?auth=TOKEN` on the WebSocket URL,
+    /// or the subprotocol `auth.TOKEN` (browsers cannot set headers on a
+    /// WebSocket, so those are the two ways a page can pass one).
+    #[serde(default)]
+    pub needs_token: bool,
 }
+
+/// Query parameter carrying a target's token.
+pub const AUTH_QUERY: &str = "auth";
+
+/// Prefix of the subprotocol carrying a target's token.
+pub const AUTH_SUBPROTOCOL_PREFIX: &str = "auth.";
 
 /// The body of `GET /api/targets`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,12 +114,13 @@ mod tests {
                 name: "echo".into(),
                 description: "echoes bytes".into(),
                 builtin: true,
+                needs_token: false,
             }],
         };
         let json = serde_json::to_string(&list).unwrap();
         assert_eq!(
             json,
-            r#"{"targets":[{"name":"echo","description":"echoes bytes","builtin":true}]}"#
+            r#"{"targets":[{"name":"echo","description":"echoes bytes","builtin":true,"needs_token":false}]}"#
         );
         let back: TargetList = serde_json::from_str(&json).unwrap();
         assert_eq!(back, list);

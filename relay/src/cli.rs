@@ -35,6 +35,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Targets from a websockify token file (`name: host:port` per line);
+    /// websockify clients can then use `/websockify?token=name` unchanged.
+    #[arg(long, value_name = "FILE")]
+    pub websockify_token_file: Option<PathBuf>,
+
     /// Address of the built-in echo service (target `echo`).
     #[arg(long, default_value = DEFAULT_ECHO_LISTEN, value_name = "HOST:PORT")]
     pub echo_listen: String,
@@ -176,6 +181,15 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     }
     for target in file.targets()? {
         config.targets.add(target)?;
+    }
+    if let Some(path) = &args.websockify_token_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read websockify token file {}", path.display()))?;
+        let targets = crate::websockify::parse_token_file(&text)
+            .with_context(|| format!("in {}", path.display()))?;
+        for target in targets {
+            config.targets.add(target)?;
+        }
     }
     for spec in &args.targets {
         config.targets.add(Target::parse_spec(spec)?)?;

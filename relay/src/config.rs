@@ -142,13 +142,18 @@ impl FileConfig {
                         .get("description")
                         .and_then(|v| v.as_str())
                         .unwrap_or("");
-                    if let Some(extra) = table
-                        .keys()
-                        .find(|k| *k != "address" && *k != "description")
-                    {
+                    let known = ["address", "description", "token"];
+                    if let Some(extra) = table.keys().find(|k| !known.contains(&k.as_str())) {
                         bail!("target {name:?}: unknown key {extra:?}");
                     }
-                    Target::new(name, address, description)?
+                    let mut target = Target::new(name, address, description)?;
+                    if let Some(token) = table.get("token") {
+                        let Some(token) = token.as_str().filter(|t| !t.is_empty()) else {
+                            bail!("target {name:?}: token must be a non-empty string");
+                        };
+                        target.token = Some(token.to_owned());
+                    }
+                    target
                 }
                 _ => {
                     bail!("target {name:?} must be \"HOST:PORT\" or {{ address = \"HOST:PORT\" }}")
@@ -227,6 +232,7 @@ mod tests {
         assert!(err("[targets]\nx = 5").contains("must be"));
         assert!(err("[targets]\nx = { description = \"d\" }").contains("needs an address"));
         assert!(err("[targets]\nx = { address = \"h:1\", port = 2 }").contains("unknown key"));
+        assert!(err("[targets]\nx = { address = \"h:1\", token = 2 }").contains("token"));
         assert!(err("[targets]\nx = \"nohostport\"").contains("HOST:PORT"));
         assert!(format!("{:#}", FileConfig::parse("bogus = 1").unwrap_err()).contains("bogus"));
     }

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assets;
+pub mod auth;
 pub mod bridge;
 pub mod caps;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod tap_socket;
 pub mod targets;
 pub mod tls;
 pub mod upstream;
+pub mod websockify;
 
 use std::sync::Arc;
 

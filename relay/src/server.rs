@@ -19,7 +19,7 @@ use crate::{
     config::Config,
     conn::{Peer, RelayListener},
     metrics::Metrics,
-    session::open_session,
+    session::{open_session, open_websockify_session},
     tap::TapHub,
     tap_socket::open_tap,
 };
@@ -66,6 +66,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(TARGETS_PATH, get(list_targets))
         .route("/ws/{name}", get(open_session))
+        .route("/websockify", get(open_websockify_session))
         .route(TAP_PATH, get(open_tap))
         .route(LAB_PATH, get(lab_info))
         .route("/api/recorder/{marker}", get(recorder_captures))

@@ -14,6 +14,7 @@ use axum::{
 use tracing::Instrument;
 
 use crate::{
+    auth::{read_offer, token_matches},
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
     caps::{CapError, SessionPermit},
     conn::Peer,
@@ -24,6 +25,7 @@ use crate::{
     upstream::connect_upstream,
 };
 use protocol::{
+    api::{AUTH_QUERY, AUTH_SUBPROTOCOL_PREFIX},
     tap::{TapEvent, TAP_QUERY},
     CloseCode, TARGETS_PATH,
 };
@@ -41,12 +43,36 @@ pub fn refuse_origin(state: &AppState, headers: &HeaderMap, peer: &Peer) -> Opti
     None
 }
 
-/// Checks a session request and upgrades it.
+/// `GET /ws/<name>`: checks a session request and upgrades it.
 pub async fn open_session(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     ConnectInfo(peer): ConnectInfo<Peer>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    open(state, name, peer, query, headers, upgrade)
+}
+
+/// `GET /websockify?token=<name>`: the same, addressed the way websockify's
+/// token plugin does it.
+pub async fn open_websockify_session(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let name = query.get("token").cloned().unwrap_or_default();
+    open(state, name, peer, query, headers, upgrade)
+}
+
+fn open(
+    state: Arc<AppState>,
+    name: String,
+    peer: Peer,
+    query: HashMap<String, String>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
@@ -63,6 +89,18 @@ pub async fn open_session(
         )
             .into_response();
     };
+    let offer = read_offer(&query, &headers);
+    if let Some(expected) = &target.token {
+        if !token_matches(expected, offer.token.as_deref()) {
+            tracing::info!(?peer, target = %target.name, "missing or wrong token");
+            state.metrics.refused("auth");
+            let body = format!(
+                "target {:?} needs a token: add ?{AUTH_QUERY}=TOKEN to the URL or offer the subprotocol {AUTH_SUBPROTOCOL_PREFIX}TOKEN\n",
+                target.name
+            );
+            return (StatusCode::UNAUTHORIZED, body).into_response();
+        }
+    }
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => {
@@ -93,6 +131,10 @@ pub async fn open_session(
     peer.conn.upgraded();
     let peer = peer.addr;
     let limits = &state.config.limits;
+    let upgrade = match offer.subprotocol {
+        Some(protocol) => upgrade.protocols([protocol]),
+        None => upgrade,
+    };
     upgrade
         .max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)

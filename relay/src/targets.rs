@@ -16,6 +16,8 @@ pub struct Target {
     pub description: String,
     /// True for the demo services the relay hosts itself.
     pub builtin: bool,
+    /// A session must present this token (see `crate::auth`).
+    pub token: Option<String>,
 }
 
 /// Why a target definition was rejected.
@@ -60,6 +62,7 @@ impl Target {
             address: address.to_owned(),
             description: description.to_owned(),
             builtin: false,
+            token: None,
         })
     }
 
@@ -118,6 +121,7 @@ impl Targets {
                     name: t.name.clone(),
                     description: t.description.clone(),
                     builtin: t.builtin,
+                    needs_token: t.token.is_some(),
                 })
                 .collect(),
         }
