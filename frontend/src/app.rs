@@ -7,10 +7,19 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use protocol::tap::{TapEvent, TapHello, TapRecord, TAP_PATH};
+
 use crate::api::fetch_targets;
-use crate::components::{Composer, Header, HowItWorks, LogView, Status, TargetPicker};
+use crate::components::experiments::{BadPort, FetchRaw, NoSocketApi, ThroughRelay, WsRaw};
+use crate::components::{
+    Comparison, Composer, FrameInspector, HandshakeView, Header, HowItWorks, Layers, LogView,
+    Question, SideBySide, Status, TargetPicker,
+};
 use crate::i18n::Lang;
-use crate::socket::{ws_url_here, Socket, SocketEvent};
+use crate::lab::fetch_lab;
+use crate::socket::{with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
+use crate::state::experiments::Lab;
+use crate::state::wiretap::{TapAction, TapLink, WireTap};
 use crate::state::{Action, Payload, SendError, State};
 
 /// Where the chosen language is remembered (`localStorage`).
@@ -69,6 +78,36 @@ pub fn App() -> Html {
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
 
     use_effect_with(*lang, |lang| show_lang(*lang));
+
+    // What the experiments can aim at.
+    let lab = use_state(Lab::default);
+    {
+        let lab = lab.clone();
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                lab.set(match fetch_lab().await {
+                    Ok(info) => Lab::Ready(info),
+                    Err(err) => Lab::Unavailable(err),
+                });
+            });
+        });
+    }
+
+    // The wire tap: opened once the relay says it offers taps, kept for the
+    // page's lifetime; every record it sends is dispatched.
+    let tap = use_reducer(WireTap::default);
+    let tap_socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
+    {
+        let tap_socket = tap_socket.clone();
+        let dispatcher = tap.dispatcher();
+        let offered = matches!(&*lab, Lab::Ready(info) if info.tap);
+        use_effect_with(offered, move |offered| {
+            if *offered {
+                open_tap(&tap_socket, dispatcher);
+            }
+            move || drop(tap_socket.borrow_mut().take())
+        });
+    }
 
     // The target list, loaded again whenever `targets_request` changes.
     {
@@ -138,13 +177,17 @@ pub fn App() -> Html {
     let onconnect = {
         let dispatcher = state.dispatcher();
         let selected = state.selected.clone();
+        let tap_id = tap.tap_id().map(str::to_owned);
         Callback::from(move |_: MouseEvent| {
             let Some(name) = selected.as_deref() else {
                 return;
             };
             match ws_url_here(name) {
                 Ok(url) => dispatcher.dispatch(Action::Connect {
-                    url,
+                    url: match &tap_id {
+                        Some(id) => with_tap(&url, id),
+                        None => url,
+                    },
                     at_ms: now_ms(),
                 }),
                 Err(err) => web_sys::console::error_1(&err.into()),
@@ -187,39 +230,115 @@ pub fn App() -> Html {
     };
 
     let s = lang.strings();
+    let l = s.lesson;
     let active = state.conn.is_active();
+    let tap_note = match &tap.link {
+        TapLink::Off if matches!(&*lab, Lab::Loading) => None,
+        TapLink::Off => Some(("off", l.tap_off.to_owned())),
+        TapLink::Connecting => Some(("connecting", l.tap_connecting.to_owned())),
+        TapLink::Ready { .. } => Some(("ready", l.tap_ready.to_owned())),
+        TapLink::Lost(why) => Some(("lost", (l.tap_lost)(why))),
+    };
+    let latest = tap.latest().cloned();
     html! {
         <ContextProvider<Lang> context={*lang}>
             <div class="page">
                 <Header lang={*lang} {onlang} />
-                <HowItWorks />
-                <main class="workbench">
-                    <section class="panel controls" aria-labelledby="connection-title">
-                        <h2 id="connection-title">{ s.connection }</h2>
-                        <TargetPicker
-                            targets={state.targets.clone()}
-                            selected={state.selected.clone()}
-                            disabled={active}
-                            {onselect}
-                            {onretry}
-                        />
-                        <div class="buttons">
-                            <button type="button" id="connect" class="primary"
-                                disabled={active || state.selected.is_none()} onclick={onconnect}>
-                                { s.connect }
-                            </button>
-                            <button type="button" id="disconnect" class="secondary"
-                                disabled={!active} onclick={ondisconnect}>
-                                { s.disconnect }
-                            </button>
-                        </div>
-                        <Status conn={state.conn.clone()} />
-                        <h2 class="compose-title">{ s.compose }</h2>
-                        <Composer connected={state.conn.is_open()} {onsend} />
+                <Question />
+                <section id="experiments" class="experiments" aria-labelledby="experiments-title">
+                    <h2 id="experiments-title">{ l.exp_title }</h2>
+                    <p class="intro">{ l.exp_intro }</p>
+                    <div class="exp-grid">
+                        <NoSocketApi />
+                        <FetchRaw lab={(*lab).clone()} />
+                        <WsRaw lab={(*lab).clone()} />
+                        <BadPort lab={(*lab).clone()} />
+                        <ThroughRelay lab={(*lab).clone()} />
+                    </div>
+                </section>
+                <div id="console" class="console">
+                    <HowItWorks />
+                    <main class="workbench">
+                        <section class="panel controls" aria-labelledby="connection-title">
+                            <h2 id="connection-title">{ s.connection }</h2>
+                            <TargetPicker
+                                targets={state.targets.clone()}
+                                selected={state.selected.clone()}
+                                disabled={active}
+                                {onselect}
+                                {onretry}
+                            />
+                            <div class="buttons">
+                                <button type="button" id="connect" class="primary"
+                                    disabled={active || state.selected.is_none()} onclick={onconnect}>
+                                    { s.connect }
+                                </button>
+                                <button type="button" id="disconnect" class="secondary"
+                                    disabled={!active} onclick={ondisconnect}>
+                                    { s.disconnect }
+                                </button>
+                            </div>
+                            <Status conn={state.conn.clone()} />
+                            if let Some((link, note)) = tap_note {
+                                <p id="tap-status" class="tap-status" data-link={link}>{ note }</p>
+                            }
+                            <h2 class="compose-title">{ s.compose }</h2>
+                            <Composer connected={state.conn.is_open()} {onsend} />
+                        </section>
+                        <LogView log={state.log.clone()} {onclear} />
+                    </main>
+                    <section id="wire" class="wire" aria-labelledby="wire-title">
+                        <h2 id="wire-title">{ l.wire_title }</h2>
+                        <p class="intro">{ l.wire_intro }</p>
+                        if tap.dropped > 0 {
+                            <p class="error">{ (l.dropped)(tap.dropped) }</p>
+                        }
+                        <HandshakeView session={latest.clone()} />
+                        <FrameInspector frames={tap.frames.clone()} />
+                        <SideBySide session={latest} />
                     </section>
-                    <LogView log={state.log.clone()} {onclear} />
-                </main>
+                </div>
+                <Comparison />
+                <Layers />
             </div>
         </ContextProvider<Lang>>
+    }
+}
+
+/// Opens the page's wire tap and dispatches everything it says.
+fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, dispatcher: UseReducerDispatcher<WireTap>) {
+    let url = match ws_url_for_path_here(TAP_PATH) {
+        Ok(url) => url,
+        Err(err) => return dispatcher.dispatch(TapAction::Lost(err)),
+    };
+    dispatcher.dispatch(TapAction::Connecting);
+    let events = dispatcher.clone();
+    let on_event = Callback::from(move |event: SocketEvent| match event {
+        SocketEvent::Message(Payload::Binary(bytes)) => {
+            events.dispatch(match TapRecord::decode(&bytes) {
+                Ok(record) => TapAction::Record(record),
+                Err(_) => TapAction::Undecodable,
+            })
+        }
+        SocketEvent::Message(Payload::Text(text)) => {
+            if let Ok(hello) = serde_json::from_str::<TapHello>(&text) {
+                events.dispatch(TapAction::Hello(hello.tap));
+            } else if let Ok(TapEvent::Dropped { records }) = serde_json::from_str(&text) {
+                events.dispatch(TapAction::Dropped(records));
+            }
+        }
+        SocketEvent::Closed(info) => {
+            let why = if info.reason.is_empty() {
+                info.code.to_string()
+            } else {
+                format!("{} {}", info.code, info.reason)
+            };
+            events.dispatch(TapAction::Lost(why));
+        }
+        SocketEvent::Open | SocketEvent::Error => {}
+    });
+    match Socket::open(&url, on_event) {
+        Ok(socket) => *slot.borrow_mut() = Some(socket),
+        Err(err) => dispatcher.dispatch(TapAction::Lost(err)),
     }
 }

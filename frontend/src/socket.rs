@@ -143,10 +143,36 @@ pub fn ws_url(page_protocol: &str, host: &str, name: &str) -> String {
 
 /// [`ws_url`] for the current page.
 pub fn ws_url_here(name: &str) -> Result<String, String> {
+    let (page_protocol, host) = page_origin()?;
+    Ok(ws_url(&page_protocol, &host, name))
+}
+
+/// The WebSocket URL of `path` (with any query) on the page's own origin.
+pub fn ws_url_for_path(page_protocol: &str, host: &str, path: &str) -> String {
+    let scheme = if page_protocol == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    };
+    format!("{scheme}//{host}{path}")
+}
+
+/// [`ws_url_for_path`] for the current page.
+pub fn ws_url_for_path_here(path: &str) -> Result<String, String> {
+    let (page_protocol, host) = page_origin()?;
+    Ok(ws_url_for_path(&page_protocol, &host, path))
+}
+
+/// `session_url` with `?tap=<id>` added.
+pub fn with_tap(session_url: &str, tap: &str) -> String {
+    format!("{session_url}?{}={tap}", protocol::tap::TAP_QUERY)
+}
+
+fn page_origin() -> Result<(String, String), String> {
     let location = gloo::utils::window().location();
     let page_protocol = location.protocol().map_err(|err| js_error_text(&err))?;
     let host = location.host().map_err(|err| js_error_text(&err))?;
-    Ok(ws_url(&page_protocol, &host, name))
+    Ok((page_protocol, host))
 }
 
 #[cfg(test)]
@@ -162,6 +188,14 @@ mod tests {
         assert_eq!(
             ws_url("https:", "play.example", "redis"),
             "wss://play.example/ws/redis"
+        );
+        assert_eq!(
+            ws_url_for_path("https:", "play.example", "/tap"),
+            "wss://play.example/tap"
+        );
+        assert_eq!(
+            with_tap("ws://h/ws/echo", "ab12"),
+            "ws://h/ws/echo?tap=ab12"
         );
     }
 }

@@ -2,12 +2,18 @@
 //! web-sys in it, so it is tested on the host. Time comes in with the actions
 //! (milliseconds since the epoch), never read here.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
 use protocol::TargetInfo;
 use thiserror::Error;
 use yew::Reducible;
+
+pub mod append_log;
+pub mod experiments;
+pub mod window;
+pub mod wiretap;
 
 /// How many log entries are kept (and shown). Older ones are dropped and only
 /// counted, so a long session stays fast however many messages it sees.
@@ -232,31 +238,73 @@ impl Entry {
 }
 
 /// The newest [`LOG_WINDOW`] entries and a count of all of them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Clones share one ring of entries and differ only in where their history
+/// ends, so the reducer's copy of the state per action costs O(1), not a
+/// copy of the window.
+#[derive(Debug, Clone, Default)]
 pub struct Log {
-    entries: VecDeque<Rc<Entry>>,
+    ring: Rc<RefCell<VecDeque<Rc<Entry>>>>,
     total: u64,
     next_id: u64,
 }
 
+impl PartialEq for Log {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.ring, &other.ring)
+            && self.total == other.total
+            && self.next_id == other.next_id
+    }
+}
+
+impl Eq for Log {}
+
 impl Log {
     /// Add an entry, dropping the oldest kept one past [`LOG_WINDOW`].
     fn push(&mut self, at_ms: u64, body: EntryBody) {
+        let newest = self.ring.borrow().back().map(|e| e.id);
+        if newest.is_some_and(|id| id != self.next_id) {
+            // A newer copy of the state already grew the shared ring: this
+            // one takes its own copy of what it had.
+            let mine: VecDeque<_> = self
+                .ring
+                .borrow()
+                .iter()
+                .filter(|e| e.id <= self.next_id)
+                .cloned()
+                .collect();
+            self.ring = Rc::new(RefCell::new(mine));
+        }
         self.next_id += 1;
         self.total += 1;
-        if self.entries.len() == LOG_WINDOW {
-            self.entries.pop_front();
+        let mut ring = self.ring.borrow_mut();
+        if ring.len() == LOG_WINDOW {
+            ring.pop_front();
         }
-        self.entries.push_back(Rc::new(Entry {
+        ring.push_back(Rc::new(Entry {
             id: self.next_id,
             at_ms,
             body,
         }));
     }
 
+    fn clear(&mut self) {
+        self.ring = Rc::default();
+        self.total = 0;
+    }
+
     /// The kept entries, oldest first.
-    pub fn entries(&self) -> std::collections::vec_deque::Iter<'_, Rc<Entry>> {
-        self.entries.iter()
+    pub fn entries(&self) -> std::vec::IntoIter<Rc<Entry>> {
+        let kept = self.total.min(LOG_WINDOW as u64);
+        let first = self.next_id - kept;
+        let entries: Vec<Rc<Entry>> = self
+            .ring
+            .borrow()
+            .iter()
+            .filter(|e| e.id > first && e.id <= self.next_id)
+            .cloned()
+            .collect();
+        entries.into_iter()
     }
 
     /// Entries logged since the last clear, kept or not.
@@ -266,7 +314,7 @@ impl Log {
 
     /// Entries logged since the last clear that are no longer kept.
     pub fn hidden(&self) -> u64 {
-        self.total - self.entries.len() as u64
+        self.total - self.total.min(LOG_WINDOW as u64)
     }
 }
 
@@ -493,10 +541,7 @@ impl State {
                         .push(at_ms, EntryBody::Sys(SysEvent::OpenFailed { reason }));
                 }
             }
-            Action::ClearLog => {
-                self.log.entries.clear();
-                self.log.total = 0;
-            }
+            Action::ClearLog => self.log.clear(),
         }
     }
 }
@@ -505,7 +550,7 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        // The log holds at most LOG_WINDOW `Rc`s, so this copy stays cheap.
+        // Cheap: the log's entries are shared, not copied.
         let mut next = Rc::unwrap_or_clone(self);
         next.apply(action);
         Rc::new(next)
@@ -521,6 +566,7 @@ mod tests {
             name: name.into(),
             description: format!("the {name} service"),
             builtin: true,
+            needs_token: false,
         }
     }
 
@@ -699,7 +745,7 @@ mod tests {
         assert_eq!(received, [0, 1, 2, 3, 4]);
         let ids: Vec<u64> = s.log.entries().map(|e| e.id).collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
-        match &s.log.entries().nth(2).map(|e| &e.body) {
+        match s.log.entries().nth(2).map(|e| e.body.clone()) {
             Some(EntryBody::Out(m)) => {
                 assert!(m.text);
                 assert_eq!(m.len, 6);
@@ -748,7 +794,7 @@ mod tests {
             at_ms: 1,
             payload: Payload::Binary(vec![7; MAX_KEPT_BYTES * 3]),
         });
-        match &s.log.entries().last().map(|e| &e.body) {
+        match s.log.entries().last().map(|e| e.body.clone()) {
             Some(EntryBody::In(m)) => {
                 assert_eq!(m.len, MAX_KEPT_BYTES * 3);
                 assert_eq!(m.head.len(), MAX_KEPT_BYTES);
@@ -782,10 +828,53 @@ mod tests {
         connect(&mut s);
         s.apply(Action::Disconnect { at_ms: 2 });
         assert_eq!(
-            s.log.entries().last().map(|e| &e.body),
-            Some(&EntryBody::Sys(SysEvent::Closing))
+            s.log.entries().last().map(|e| e.body.clone()),
+            Some(EntryBody::Sys(SysEvent::Closing))
         );
         assert_eq!(s.conn.state_name(), "connecting", "the close event decides");
+    }
+
+    #[test]
+    fn earlier_states_keep_their_log_while_later_ones_grow() {
+        let mut s = ready();
+        let id = connect(&mut s);
+        let before = s.clone();
+        s.apply(Action::Received {
+            session: id,
+            at_ms: 2,
+            payload: Payload::Text("new".into()),
+        });
+        assert_eq!(before.log.entries().len(), 1);
+        assert_eq!(s.log.entries().len(), 2);
+        assert_ne!(before.log, s.log);
+        // Growing the earlier copy does not disturb the later one.
+        let mut fork = before.clone();
+        fork.apply(Action::ClearLog);
+        fork.apply(Action::Disconnect { at_ms: 3 });
+        assert_eq!(s.log.entries().len(), 2);
+        let mut branch = before;
+        branch.apply(Action::Disconnect { at_ms: 3 });
+        assert_eq!(dirs(&branch), ["sys", "sys"]);
+        assert_eq!(dirs(&s), ["sys", "in"]);
+    }
+
+    #[test]
+    fn a_hundred_thousand_messages_through_the_reducer() {
+        let mut s = Rc::new(ready());
+        s = s.reduce(Action::Connect {
+            url: "ws://h/ws/echo".into(),
+            at_ms: 0,
+        });
+        let id = s.session_id().unwrap();
+        for i in 0..100_000u64 {
+            s = s.reduce(Action::Received {
+                session: id,
+                at_ms: i,
+                payload: Payload::Binary(vec![1]),
+            });
+        }
+        assert_eq!(s.log.total(), 100_001);
+        assert_eq!(s.log.entries().len(), LOG_WINDOW);
     }
 
     #[test]

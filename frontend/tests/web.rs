@@ -206,6 +206,7 @@ fn state_with_messages(n: usize) -> State {
         name: "echo".into(),
         description: String::new(),
         builtin: true,
+        needs_token: false,
     }])));
     state.apply(Action::Connect {
         url: "ws://127.0.0.1:8080/ws/echo".into(),

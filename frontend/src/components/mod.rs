@@ -1,17 +1,30 @@
 //! The page's components, one per file, and the hook that gives them their
 //! text.
 
+pub mod byte_dump;
+pub mod comparison;
 pub mod composer;
+pub mod experiments;
+pub mod frame_inspector;
+pub mod handshake;
 pub mod header;
 pub mod how_it_works;
 pub mod log_view;
+pub mod question;
+pub mod side_by_side;
 pub mod status;
 pub mod target_picker;
+pub mod virtual_list;
 
+pub use comparison::{Comparison, Layers};
 pub use composer::Composer;
+pub use frame_inspector::FrameInspector;
+pub use handshake::HandshakeView;
 pub use header::Header;
 pub use how_it_works::HowItWorks;
 pub use log_view::LogView;
+pub use question::Question;
+pub use side_by_side::SideBySide;
 pub use status::Status;
 pub use target_picker::TargetPicker;
 

@@ -160,6 +160,66 @@ impl Browser {
         }
     }
 
+    /// Text of the first element matching `css` (waits for it).
+    pub async fn text_of(&self, css: &str) -> String {
+        self.wait_for(css).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Attribute `name` of every element matching `css`.
+    pub async fn attrs_of(&self, css: &str, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for element in self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            if let Ok(Some(value)) = element.attr(name).await {
+                out.push(value);
+            }
+        }
+        out
+    }
+
+    /// Clicks the first element matching `css` (waits for it).
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Saves a PNG of the whole page (the window is made as tall as the
+    /// page first) to `path`.
+    pub async fn save_full_screenshot(&self, path: &std::path::Path) {
+        let height = self
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(900);
+        let height = u32::try_from(height.clamp(900, 12_000)).unwrap_or(900);
+        if let Err(err) = self.client.set_window_size(1280, height + 120).await {
+            eprintln!("cannot resize the window: {err}");
+        }
+        match self.client.screenshot().await {
+            Ok(png) => std::fs::write(path, png).expect("write the screenshot"),
+            Err(err) => eprintln!("no screenshot: {err}"),
+        }
+    }
+
     pub async fn close(self) {
         if let Err(err) = self.client.close().await {
             eprintln!("closing the browser session: {err}");

@@ -1,0 +1,129 @@
+//! The experiments that fail on purpose, one component each, and the frame
+//! they share: title, claim, Run button, and a result area whose
+//! `data-outcome` says how it came out.
+
+pub mod bad_port;
+pub mod fetch_raw;
+pub mod no_socket_api;
+pub mod through_relay;
+pub mod ws_raw;
+
+pub use bad_port::BadPort;
+pub use fetch_raw::FetchRaw;
+pub use no_socket_api::NoSocketApi;
+pub use through_relay::ThroughRelay;
+pub use ws_raw::WsRaw;
+
+use yew::prelude::*;
+
+use super::use_strings;
+use crate::state::experiments::{Captured, Lab, Outcome};
+
+/// Properties of an experiment that needs the relay's lab.
+#[derive(Properties, PartialEq, Clone)]
+pub struct LabProps {
+    /// What `GET /api/lab` said.
+    pub lab: Lab,
+}
+
+/// Properties of [`Experiment`].
+#[derive(Properties, PartialEq)]
+pub struct ExperimentProps {
+    /// `section` id, e.g. `exp-fetch`.
+    pub id: AttrValue,
+    /// Heading.
+    pub title: AttrValue,
+    /// What the experiment claims.
+    pub claim: AttrValue,
+    /// The code it runs, shown as is.
+    pub code: AttrValue,
+    /// How the last run came out.
+    pub outcome: Outcome,
+    /// A run is under way.
+    pub running: bool,
+    /// Why it cannot run here, if it cannot.
+    #[prop_or_default]
+    pub unavailable: Option<AttrValue>,
+    /// Run pressed.
+    pub onrun: Callback<()>,
+    /// The result.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// One experiment's frame.
+#[component]
+pub fn Experiment(props: &ExperimentProps) -> Html {
+    let s = use_strings().lesson;
+    let outcome = props.outcome;
+    let label = match outcome {
+        Outcome::Pending => s.outcome[0],
+        Outcome::Failed => s.outcome[1],
+        Outcome::Succeeded => s.outcome[2],
+        Outcome::Error => s.outcome[3],
+    };
+    let onclick = props.onrun.reform(|_: MouseEvent| ());
+    let disabled = props.running || props.unavailable.is_some();
+    html! {
+        <section id={props.id.clone()} class="experiment" aria-labelledby={format!("{}-title", props.id)}>
+            <div class="exp-head">
+                <h3 id={format!("{}-title", props.id)}>{ props.title.clone() }</h3>
+                <button type="button" class="run primary" {disabled} {onclick}>
+                    { if props.running { s.running } else { s.run } }
+                </button>
+            </div>
+            <p class="claim">{ props.claim.clone() }</p>
+            <pre class="code"><code>{ props.code.clone() }</code></pre>
+            if let Some(why) = &props.unavailable {
+                <p class="unavailable">{ why.clone() }</p>
+            }
+            <div class="result" data-outcome={outcome.name()} aria-live="polite" aria-busy={props.running.to_string()}>
+                <span class="outcome-badge">{ label }</span>
+                if outcome != Outcome::Pending {
+                    { props.children.clone() }
+                }
+            </div>
+        </section>
+    }
+}
+
+/// Properties of [`CaptureView`].
+#[derive(Properties, PartialEq)]
+pub struct CaptureViewProps {
+    /// What the recorder said.
+    pub captured: Captured,
+    /// The port that was aimed at.
+    pub port: u16,
+}
+
+/// What the recorder received: `.capture-count` and `.captured` (text),
+/// then hex.
+#[component]
+pub fn CaptureView(props: &CaptureViewProps) -> Html {
+    let s = use_strings().lesson;
+    let count = props.captured.captures().len();
+    let bytes = props.captured.bytes();
+    let summary = match &props.captured {
+        Captured::Unavailable(err) => (s.recorder_unavailable)(err),
+        _ if count == 0 => s.recorder_nothing.to_owned(),
+        _ => (s.recorder_got)(props.port, count, bytes.len()),
+    };
+    html! {
+        <div class="capture">
+            <p class="capture-summary">
+                <span class="capture-count" data-count={count.to_string()} hidden=true>{ count }</span>
+                { summary }
+            </p>
+            if count > 0 {
+                <crate::components::byte_dump::ByteDump {bytes} text_class="captured" highlight=true />
+                <p class="note">{ s.highlight_note }</p>
+            }
+        </div>
+    }
+}
+
+/// The origin-relative host the page's experiments aim at: the recorder
+/// listens on loopback, like the relay that serves the page.
+pub fn recorder_url(scheme: &str, port: u16, marker: &str) -> String {
+    format!("{scheme}://127.0.0.1:{port}/{marker}")
+}

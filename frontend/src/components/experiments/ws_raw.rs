@@ -1,0 +1,92 @@
+//! Experiment 3: `new WebSocket()` straight at the recorder's raw TCP port.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::{recorder_url, CaptureView, Experiment, LabProps};
+use crate::components::use_strings;
+use crate::i18n::Lesson;
+use crate::lab::{
+    deadline_in, has_whole_head, new_marker, poll_captures, socket_probe, CAPTURE_DEADLINE_MS,
+};
+use crate::state::experiments::{DirectSocketResult, Lab, Outcome, SocketEnd};
+
+/// `#exp-ws-raw`.
+#[component]
+pub fn WsRaw(props: &LabProps) -> Html {
+    let s = use_strings().lesson;
+    let result = use_state(|| None::<DirectSocketResult>);
+    let running = use_state(|| false);
+    let port = props.lab.recorder_port();
+    let onrun = {
+        let (result, running) = (result.clone(), running.clone());
+        Callback::from(move |()| {
+            let Some(port) = port else { return };
+            let (result, running) = (result.clone(), running.clone());
+            running.set(true);
+            spawn_local(async move {
+                let marker = new_marker();
+                let url = recorder_url("ws", port, &marker);
+                let end = socket_probe(&url).await;
+                let captured =
+                    poll_captures(&marker, deadline_in(CAPTURE_DEADLINE_MS), has_whole_head).await;
+                result.set(Some(DirectSocketResult { url, end, captured }));
+                running.set(false);
+            });
+        })
+    };
+    let code = format!(
+        "const ws = new WebSocket(\"{}\");\nws.onclose = (e) => show(e.code, e.reason);",
+        recorder_url("ws", port.unwrap_or(0), "probe-…")
+    );
+    let outcome = result
+        .as_ref()
+        .map_or(Outcome::Pending, DirectSocketResult::outcome);
+    let body = result.as_ref().map(|r| {
+        html! {
+            <>
+                { socket_end_view(&r.end, s) }
+                <CaptureView captured={r.captured.clone()} port={port.unwrap_or(0)} />
+                <p class="lesson">{ s.ws_lesson }</p>
+            </>
+        }
+    });
+    html! {
+        <Experiment id="exp-ws-raw" title={s.ws_title} claim={s.ws_claim} code={code}
+            {outcome} running={*running} {onrun}
+            unavailable={(port.is_none() && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
+            { body.unwrap_or_default() }
+        </Experiment>
+    }
+}
+
+/// What the browser reported about a socket: `.observed-code`,
+/// `.observed-reason`, or what `new WebSocket()` threw.
+pub fn socket_end_view(end: &SocketEnd, s: &Lesson) -> Html {
+    if let Some(thrown) = &end.thrown {
+        return html! {
+            <p class="observed"><span class="label">{ s.browser_said }</span>
+                <code class="observed-error">{ (s.thrown)(thrown) }</code></p>
+        };
+    }
+    match &end.close {
+        None => html! { <p class="observed observed-timeout">{ s.timed_out }</p> },
+        Some((code, reason, clean)) => html! {
+            <div class="observed">
+                <span class="label">{ s.browser_said }</span>
+                <dl class="close-facts">
+                    <dt>{ s.close_code }</dt>
+                    <dd><code class="observed-code">{ code }</code></dd>
+                    <dt>{ s.close_reason }</dt>
+                    <dd><code class="observed-reason" data-empty={reason.is_empty().to_string()}>
+                        { if reason.is_empty() { s.empty_reason.to_owned() } else { reason.clone() } }
+                    </code></dd>
+                    <dt>{ "wasClean" }</dt>
+                    <dd><code>{ clean }</code></dd>
+                    <dt>{ "error" }</dt>
+                    <dd><code class="observed-error-event">{ end.error_event }</code></dd>
+                </dl>
+            </div>
+        },
+    }
+}

@@ -1,0 +1,364 @@
+//! English.
+
+use super::{CompareRow, Lesson, Strings};
+use crate::hex::HexError;
+use crate::state::TargetsError;
+use protocol::tap::TapEvent;
+
+pub(super) const EN: Strings = Strings {
+    title: "Socket vs WebSocket playground",
+    tagline: "A web page cannot open a TCP socket. It can open a WebSocket, and a relay \
+              turns that into plain TCP. Connect to a real TCP service and watch the bytes.",
+    language: "Language",
+
+    how_title: "What happens when you press Connect",
+    how_browser: "this page",
+    how_websocket: "WebSocket: an HTTP upgrade, then framed messages",
+    how_relay: "relay (named targets only)",
+    how_tcp: "plain TCP bytes",
+    how_service: "TCP service",
+    how_note: "Pages get no raw-socket API: otherwise any site you visit could talk to \
+               every machine on your network. A WebSocket starts as an HTTP request that \
+               the server must explicitly accept, so a page only reaches servers that \
+               agreed to it. The relay accepts, and forwards to the services its operator \
+               named, never to an address the page picks.",
+
+    connection: "Connection",
+    target: "Target",
+    targets_loading: "Loading targets…",
+    retry: "Retry",
+    connect: "Connect",
+    disconnect: "Disconnect",
+    status: "Status",
+    status_idle: "not connected",
+    status_connecting: "connecting…",
+    status_open: "open",
+    abnormal_explained: "the connection failed without a close frame. The browser hides \
+                         the reason from the page: the target may be unknown to the relay, \
+                         or the relay may be down or unreachable.",
+
+    compose: "Send",
+    mode: "As",
+    mode_text: "text → text frame",
+    mode_hex: "hex → binary frame",
+    eol: "Line ending",
+    eol_none: "none",
+    eol_lf: "LF (\\n)",
+    eol_crlf: "CRLF (\\r\\n)",
+    placeholder_text: "Type a line, e.g. PING",
+    placeholder_hex: "Hex bytes, e.g. 50 49 4e 47 0d 0a",
+    send: "Send",
+    send_hint: "Enter sends · Shift+Enter adds a line · ↑ recalls the last message",
+    examples: "Try",
+    not_open: "Not connected: connect to a target first. Nothing was sent.",
+    nothing_to_send: "Nothing to send: the message is empty and has no line ending.",
+
+    log: "Log",
+    clear_log: "Clear",
+    log_empty: "No messages yet. Connect to a target and send something.",
+    frame_text: "text",
+    frame_binary: "binary",
+    dir_out: "sent",
+    dir_in: "received",
+    dir_sys: "event",
+    sys_opened: "WebSocket open: the handshake succeeded",
+    sys_closing: "closing: you pressed Disconnect",
+    sys_error: "error event (the browser gives the page no details)",
+    send_not_open: "not sent: the WebSocket is no longer open",
+
+    targets_error: |err| {
+        let detail = match err {
+            TargetsError::Network(msg) => {
+                format!("the request failed ({msg}). Is the relay running?")
+            }
+            TargetsError::Status(code) => format!("the relay answered HTTP {code}."),
+            TargetsError::Decode(msg) => format!("the answer is not a target list ({msg})."),
+            TargetsError::Empty => "the relay offers no targets.".to_owned(),
+        };
+        format!(
+            "Could not load the target list from {}: {detail}",
+            protocol::TARGETS_PATH
+        )
+    },
+    hidden_entries: |n| {
+        if n == 1 {
+            "1 earlier entry hidden".to_owned()
+        } else {
+            format!("{n} earlier entries hidden")
+        }
+    },
+    entry_count: |n| {
+        if n == 1 {
+            "1 entry".to_owned()
+        } else {
+            format!("{n} entries")
+        }
+    },
+    byte_count: |n| {
+        if n == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{n} bytes")
+        }
+    },
+    more_bytes: |n| format!("… {n} more bytes not shown"),
+    preview: |n| {
+        if n == 1 {
+            "will send 1 byte:".to_owned()
+        } else {
+            format!("will send {n} bytes:")
+        }
+    },
+    hex_error: |err| match err {
+        HexError::Empty => {
+            "No hex digits: type bytes such as 50 49 4e 47. Nothing was sent.".to_owned()
+        }
+        HexError::InvalidDigit { ch, position } => {
+            format!("Invalid hex digit '{ch}' at position {position}. Nothing was sent.")
+        }
+        HexError::OddDigits { group, position } if group.is_empty() => {
+            format!("'0x' without digits at position {position}. Nothing was sent.")
+        }
+        HexError::OddDigits { group, position } => format!(
+            "Odd number of hex digits in '{group}' at position {position}: \
+             every byte needs two digits. Nothing was sent."
+        ),
+    },
+    close_name: |code| protocol::CloseCode(code).name().to_owned(),
+    sys_connecting: |url| format!("connecting to {url}"),
+    sys_open_failed: |reason| format!("the browser refused to open the WebSocket: {reason}"),
+    sys_send_failed: |reason| format!("send failed: {reason}"),
+    closed: "closed: ",
+    lesson: &LESSON,
+};
+
+const LESSON: Lesson = Lesson {
+    nav: ["Experiments", "Console", "Socket vs WebSocket"],
+    question: "Can a web page open a TCP socket?",
+    question_lead: "No. A native program asks the operating system for a socket and writes any \
+                    bytes it likes; a page may only speak HTTP, or WebSocket after an HTTP \
+                    handshake the server must agree to. Do not take our word for it: the \
+                    experiments below run in your browser, now, and show what it did.",
+
+    exp_title: "Experiments that fail on purpose",
+    exp_intro: "Each one aims your browser at a raw TCP service the relay runs on this \
+                machine, the recorder, which keeps every byte it receives. The result is \
+                what your browser reported and what the recorder got.",
+    run: "Run",
+    running: "Running…",
+    outcome: [
+        "not run yet",
+        "refused, as predicted",
+        "it worked",
+        "could not be carried out",
+    ],
+    lab_missing: "This relay runs without the lab (--no-lab), so there is no recorder to aim at.",
+    browser_said: "Your browser reported",
+    as_text: "as text",
+    as_hex: "as hex",
+    recorder_nothing: "The recorder received nothing carrying this run's marker.",
+    highlight_note: "Highlighted: the lines to look at.",
+
+    nsa_title: "1 · Is there a socket API?",
+    nsa_claim: "A page has no API for raw TCP. The Direct Sockets API (TCPSocket) exists, \
+                but only inside Isolated Web Apps: installed, signed, cross-origin isolated.",
+    nsa_none: "Nothing: this page has no way to open a TCP socket.",
+    nsa_some: "This context has TCPSocket: it is an Isolated Web App, not an ordinary page.",
+    nsa_note: "Even a secure, cross-origin isolated page does not get TCPSocket: the browser \
+               keeps it for installed Isolated Web Apps.",
+
+    fetch_title: "2 · fetch() at a raw TCP port",
+    fetch_claim: "fetch() can only speak HTTP. Aimed at a TCP service it sends an HTTP \
+                  request, not bytes of your choosing, and fails when no HTTP answer comes.",
+    fetch_lesson: "Every byte the recorder got was written by the browser: the request line, \
+                   Host, Origin, User-Agent. A page chooses the path and a few headers, \
+                   never the bytes on the wire.",
+
+    ws_title: "3 · new WebSocket() at a raw TCP port",
+    ws_claim: "A WebSocket starts as an HTTP request asking to upgrade. A TCP service that \
+               does not answer 101 Switching Protocols never becomes a WebSocket.",
+    ws_lesson: "The browser did send an upgrade request (Upgrade: websocket, \
+                Sec-WebSocket-Key, Origin), but nobody answered 101 Switching Protocols. \
+                The page only learns 1006 and an empty reason: the browser hides why, so a \
+                page cannot use WebSocket errors to map your network.",
+    close_code: "close code",
+    close_reason: "reason",
+    empty_reason: "(empty)",
+    timed_out: "No close event within 10 s.",
+
+    bad_title: "4 · A port on the bad-ports list",
+    bad_claim: "Browsers refuse some ports outright (the Fetch standard's bad ports, such as \
+                6667 for IRC or 25 for SMTP), so a page cannot even send HTTP to services \
+                that might be fooled by it.",
+    bad_unavailable: "The relay could not listen on any bad port, so this experiment is off.",
+
+    relay_title: "5 · The same recorder, through the relay",
+    relay_claim: "Through a WebSocket to the relay, the page's exact bytes, even 00 and FF, \
+                  reach the TCP service, and its answer comes back.",
+    relay_sent: "The page sent one binary message",
+    relay_reply: "The recorder answered",
+    relay_upstream: "The wire tap saw the relay write to the recorder",
+    relay_same: "Byte for byte what the page sent.",
+    relay_differs: "Not the bytes the page sent.",
+
+    wire_title: "Seeing the protocol",
+    wire_intro: "The browser's WebSocket API hands a page whole messages and hides the rest. \
+                 The relay's wire tap sends this page a copy of the raw bytes of its own \
+                 sessions: connect above, send something, and watch.",
+    tap_off: "This relay offers no wire tap, so the handshake and frames cannot be shown.",
+    tap_connecting: "opening the wire tap…",
+    tap_ready: "wire tap on: sessions you open are recorded",
+
+    hs_title: "Handshake",
+    hs_intro: "The HTTP request that asked for a WebSocket and the 101 response that agreed, \
+               exactly as the relay read and wrote them. The page checks the one computed \
+               value itself.",
+    hs_empty: "Connect to a target to see its handshake.",
+    hs_request: "Request: browser → relay",
+    hs_response: "Response: relay → browser",
+    hs_computed: "computed in this page",
+    hs_received: "sent by the relay",
+    hs_match: "match: the relay read this browser's key",
+    hs_mismatch: "do not match",
+    hs_waiting: "waiting for the response",
+
+    fr_title: "Frames",
+    fr_intro: "Every frame of your sessions as it was on the wire. Frames from the browser \
+               are masked (MASK = 1 and a 4-byte key); frames to it are not.",
+    fr_empty: "No frames yet.",
+    fr_cols: [
+        "#", "session", "dir", "FIN", "opcode", "MASK", "length", "header", "payload",
+    ],
+    fr_up: "browser → relay",
+    fr_down: "relay → browser",
+    fr_pick: "Pick a frame to see every byte of it.",
+    fr_mask_key: "masking key",
+    fr_no_mask: "none: frames to a browser are never masked",
+    fr_wire_payload: "payload as sent",
+    fr_payload: "payload unmasked",
+    fr_header: "header bytes",
+
+    sbs_title: "Side by side",
+    sbs_intro: "One session, both sides of the relay, in time order. On the left, WebSocket \
+                messages, each in its own frame; on the right, TCP: one byte stream that \
+                knows no message boundaries.",
+    sbs_ws: "WebSocket (frames)",
+    sbs_tcp: "TCP (byte stream)",
+    sbs_empty: "Connect and send something to see both sides.",
+
+    cmp_title: "Socket vs WebSocket",
+    cmp_intro: "The comparison this page grew from. Each row links to the part of the page \
+                that shows it.",
+    cmp_cols: ["Aspect", "Socket", "WebSocket", "See it"],
+    cmp_rows: [
+        CompareRow {
+            aspect: "What it is",
+            socket: "An API: the operating system's interface to TCP or UDP",
+            websocket: "An application protocol (RFC 6455) that runs over TCP",
+            see: "the socket API you do not have",
+        },
+        CompareRow {
+            aspect: "Layer",
+            socket: "Between the application and the transport layer",
+            websocket: "Application layer: starts as HTTP, then frames over TCP",
+            see: "the layers",
+        },
+        CompareRow {
+            aspect: "What it does",
+            socket: "Long-lived connections carrying any bytes",
+            websocket: "Full duplex with server push, usable across origins from a page",
+            see: "frames both ways",
+        },
+        CompareRow {
+            aspect: "Used for",
+            socket: "Anything networked: databases, mail, games, remote control",
+            websocket: "Chat rooms, online games, remote control, live stock quotes",
+            see: "the console",
+        },
+        CompareRow {
+            aspect: "In a web page",
+            socket: "Not available: fetch() speaks HTTP, bad ports are refused",
+            websocket: "Available, after the server answers 101 to the upgrade",
+            see: "the handshake",
+        },
+    ],
+
+    layers_title: "Where each sits",
+    layers_intro: "A native program reaches TCP through the socket API; a page reaches it \
+                   only through the WebSocket protocol, which begins with an HTTP upgrade.",
+    layers_cols: ["A native program", "A web page"],
+    layers: [
+        "Application",
+        "Socket API",
+        "WebSocket",
+        "HTTP/1.1 Upgrade",
+        "TCP",
+        "IP",
+    ],
+    layer_notes: [
+        "chat, games, quotes, remote control",
+        "connect · send · recv: an interface, not a protocol",
+        "frames: FIN, opcode, mask, length",
+        "one request, one 101 response, then frames",
+        "a reliable byte stream",
+        "packets between hosts",
+    ],
+
+    tap_lost: |why| format!("wire tap closed: {why}"),
+    thrown: |msg| format!("new WebSocket() threw: {msg}"),
+    fetch_resolved: |kind, status| format!("fetch() resolved: type {kind}, status {status}"),
+    recorder_got: |port, connections, bytes| {
+        let conns = if connections == 1 {
+            "1 connection".to_owned()
+        } else {
+            format!("{connections} connections")
+        };
+        format!("The recorder on port {port} received {conns}, {bytes} bytes:")
+    },
+    recorder_unavailable: |err| format!("Could not ask the recorder: {err}"),
+    bad_saw: |port, n| match n {
+        0 => format!(
+            "The recorder listening on port {port} saw no connection at all: \
+             not one byte left the browser."
+        ),
+        1 => format!("The recorder on port {port} saw 1 connection."),
+        n => format!("The recorder on port {port} saw {n} connections."),
+    },
+    relay_problem: |msg| format!("The relay path did not complete: {msg}"),
+    fr_len: |len, bits| format!("{len} ({bits}-bit)"),
+    fr_close: |code, reason| {
+        if reason.is_empty() {
+            format!("close {code}")
+        } else {
+            format!("close {code}: {reason}")
+        }
+    },
+    fr_count: |n| {
+        if n == 1 {
+            "1 frame".to_owned()
+        } else {
+            format!("{n} frames")
+        }
+    },
+    fr_detail: |n| format!("Frame {n}"),
+    session_label: |n, target| match target {
+        Some(target) => format!("session {n} · {target}"),
+        None => format!("session {n}"),
+    },
+    tap_event: |event| match event {
+        TapEvent::Opened { target } => format!("session opened for {target}"),
+        TapEvent::UpstreamConnected { connect_us } => {
+            format!("TCP connected in {:.1} ms", *connect_us as f64 / 1000.0)
+        }
+        TapEvent::Closed { reason } => format!("session ended: {reason}"),
+        TapEvent::Dropped { records } => format!("{records} records dropped"),
+    },
+    dropped: |n| format!("The relay dropped {n} tap records: this page read too slowly."),
+    tcp_chunk: |n, to_service| {
+        if to_service {
+            format!("→ service, {n} bytes")
+        } else {
+            format!("← service, {n} bytes")
+        }
+    },
+};

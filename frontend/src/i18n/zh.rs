@@ -1,0 +1,329 @@
+//! 简体中文.
+
+use super::{CompareRow, Lesson, Strings};
+use crate::hex::HexError;
+use crate::state::TargetsError;
+use protocol::tap::TapEvent;
+
+pub(super) const ZH: Strings = Strings {
+    title: "Socket 与 WebSocket 实验场",
+    tagline: "网页无法打开 TCP 套接字，但可以打开 WebSocket，再由中继把它转成普通的 TCP。\
+              连接一个真实的 TCP 服务，看看字节是怎样往返的。",
+    language: "语言",
+
+    how_title: "按下“连接”后发生了什么",
+    how_browser: "本页面",
+    how_websocket: "WebSocket：先做 HTTP 升级，再收发分帧的消息",
+    how_relay: "中继（只连已命名的目标）",
+    how_tcp: "原始 TCP 字节",
+    how_service: "TCP 服务",
+    how_note: "网页没有原始套接字 API：否则你访问的任何网站都能连到你所在网络里的每一台机器。\
+               WebSocket 以一个 HTTP 请求开始，服务器必须明确同意升级，所以网页只能连到愿意接受它的服务器。\
+               中继同意升级，并且只转发到运营者配置好的服务，绝不转发到网页指定的地址。",
+
+    connection: "连接",
+    target: "目标",
+    targets_loading: "正在加载目标列表…",
+    retry: "重试",
+    connect: "连接",
+    disconnect: "断开",
+    status: "状态",
+    status_idle: "未连接",
+    status_connecting: "正在连接…",
+    status_open: "已打开",
+    abnormal_explained: "连接在没有关闭帧的情况下失败了。浏览器不会把原因告诉网页：\
+                         可能是中继不认识这个目标，也可能是中继没有运行或无法访问。",
+
+    compose: "发送",
+    mode: "格式",
+    mode_text: "文本 → 文本帧",
+    mode_hex: "十六进制 → 二进制帧",
+    eol: "行尾",
+    eol_none: "无",
+    eol_lf: "LF (\\n)",
+    eol_crlf: "CRLF (\\r\\n)",
+    placeholder_text: "输入一行，例如 PING",
+    placeholder_hex: "十六进制字节，例如 50 49 4e 47 0d 0a",
+    send: "发送",
+    send_hint: "Enter 发送 · Shift+Enter 换行 · ↑ 取回上一条消息",
+    examples: "试试",
+    not_open: "尚未连接：请先连接一个目标。没有发送任何内容。",
+    nothing_to_send: "没有可发送的内容：消息为空，也没有行尾。",
+
+    log: "日志",
+    clear_log: "清空",
+    log_empty: "还没有消息。连接一个目标，然后发送点什么。",
+    frame_text: "文本",
+    frame_binary: "二进制",
+    dir_out: "已发送",
+    dir_in: "已接收",
+    dir_sys: "事件",
+    sys_opened: "WebSocket 已打开：握手成功",
+    sys_closing: "正在关闭：你按下了“断开”",
+    sys_error: "error 事件（浏览器不向网页提供任何细节）",
+    send_not_open: "未发送：WebSocket 已不再处于打开状态",
+
+    targets_error: |err| {
+        let detail = match err {
+            TargetsError::Network(msg) => format!("请求失败（{msg}）。中继在运行吗？"),
+            TargetsError::Status(code) => format!("中继返回了 HTTP {code}。"),
+            TargetsError::Decode(msg) => format!("返回的内容不是目标列表（{msg}）。"),
+            TargetsError::Empty => "中继没有提供任何目标。".to_owned(),
+        };
+        format!("无法从 {} 加载目标列表：{detail}", protocol::TARGETS_PATH)
+    },
+    hidden_entries: |n| format!("已隐藏更早的 {n} 条记录"),
+    entry_count: |n| format!("{n} 条记录"),
+    byte_count: |n| format!("{n} 字节"),
+    more_bytes: |n| format!("… 还有 {n} 字节未显示"),
+    preview: |n| format!("将发送 {n} 字节："),
+    hex_error: |err| match err {
+        HexError::Empty => "没有十六进制数字：请输入字节，例如 50 49 4e 47。没有发送任何内容。".to_owned(),
+        HexError::InvalidDigit { ch, position } => {
+            format!("第 {position} 个字符 '{ch}' 不是有效的十六进制数字。没有发送任何内容。")
+        }
+        HexError::OddDigits { group, position } if group.is_empty() => {
+            format!("第 {position} 个字符处的 '0x' 后面没有数字。没有发送任何内容。")
+        }
+        HexError::OddDigits { group, position } => format!(
+            "从第 {position} 个字符开始的 '{group}' 含有奇数个十六进制数字：\
+             每个字节需要两位。没有发送任何内容。"
+        ),
+    },
+    close_name: |code| {
+        let name = protocol::CloseCode(code).name();
+        let zh = match code {
+            1000 => "正常关闭",
+            1001 => "端点离开",
+            1002 => "协议错误",
+            1003 => "不支持的数据",
+            1005 => "未收到状态码",
+            1006 => "异常关闭",
+            1007 => "数据无效",
+            1008 => "违反策略",
+            1009 => "消息过大",
+            1010 => "缺少扩展",
+            1011 => "内部错误",
+            1012 => "服务重启",
+            1013 => "稍后再试",
+            1015 => "TLS 握手失败",
+            _ => return name.to_owned(),
+        };
+        format!("{zh}（{name}）")
+    },
+    sys_connecting: |url| format!("正在连接 {url}"),
+    sys_open_failed: |reason| format!("浏览器拒绝打开 WebSocket：{reason}"),
+    sys_send_failed: |reason| format!("发送失败：{reason}"),
+    closed: "已关闭：",
+    lesson: &LESSON,
+};
+
+const LESSON: Lesson = Lesson {
+    nav: ["实验", "控制台", "Socket 与 WebSocket"],
+    question: "网页能打开 TCP 套接字吗？",
+    question_lead: "不能。本地程序向操作系统要一个套接字，想写什么字节就写什么；网页只能说 \
+                    HTTP，或者在服务器同意 HTTP 握手之后说 WebSocket。不必听我们的：下面的实验\
+                    此刻就在你的浏览器里运行，展示它实际做了什么。",
+
+    exp_title: "故意失败的实验",
+    exp_intro: "每个实验都让你的浏览器去连 relay 在本机运行的一个原始 TCP 服务——记录器，\
+                它会保存收到的每一个字节。结果就是你的浏览器报告的内容和记录器收到的内容。",
+    run: "运行",
+    running: "运行中…",
+    outcome: ["尚未运行", "被拒绝，与预期一致", "成功", "无法进行"],
+    lab_missing: "这个 relay 没有启用实验室（--no-lab），没有可以连接的记录器。",
+    browser_said: "浏览器报告",
+    as_text: "文本",
+    as_hex: "十六进制",
+    recorder_nothing: "记录器没有收到带有本次标记的任何数据。",
+    highlight_note: "高亮的是值得看的行。",
+
+    nsa_title: "1 · 有没有套接字 API？",
+    nsa_claim: "网页没有原始 TCP 的 API。Direct Sockets API（TCPSocket）确实存在，但只用于\
+                隔离 Web 应用（Isolated Web Apps）：需要安装、签名并跨源隔离。",
+    nsa_none: "什么都没有：这个页面无法打开 TCP 套接字。",
+    nsa_some: "这个环境有 TCPSocket：它是隔离 Web 应用，而不是普通网页。",
+    nsa_note: "即使是安全上下文、跨源隔离的页面也拿不到 TCPSocket：浏览器只把它留给已安装的\
+               隔离 Web 应用。",
+
+    fetch_title: "2 · 用 fetch() 连原始 TCP 端口",
+    fetch_claim: "fetch() 只会说 HTTP。对准一个 TCP 服务时，它发出的是 HTTP 请求，而不是你\
+                  选择的字节；得不到 HTTP 应答就失败。",
+    fetch_lesson: "记录器收到的每个字节都是浏览器写的：请求行、Host、Origin、User-Agent。\
+                   网页能决定路径和少数几个头部，决定不了线路上的字节。",
+
+    ws_title: "3 · 用 new WebSocket() 连原始 TCP 端口",
+    ws_claim: "WebSocket 以一个请求升级的 HTTP 请求开始。不回答 101 Switching Protocols \
+               的 TCP 服务永远不会变成 WebSocket。",
+    ws_lesson: "浏览器确实发出了升级请求（Upgrade: websocket、Sec-WebSocket-Key、Origin），\
+                但没有人回答 101 Switching Protocols。页面只知道 1006 和空的原因：浏览器\
+                隐藏了原因，网页因此无法用 WebSocket 的错误来探测你的网络。",
+    close_code: "关闭码",
+    close_reason: "原因",
+    empty_reason: "（空）",
+    timed_out: "10 秒内没有 close 事件。",
+
+    bad_title: "4 · 被禁止的端口",
+    bad_claim: "浏览器直接拒绝某些端口（Fetch 标准的 bad ports，如 IRC 的 6667、SMTP 的 \
+                25），网页连 HTTP 都不能发给这些可能被它迷惑的服务。",
+    bad_unavailable: "relay 无法监听任何被禁止的端口，这个实验已关闭。",
+
+    relay_title: "5 · 同一个记录器，经由 relay",
+    relay_claim: "通过连到 relay 的 WebSocket，页面的原样字节（包括 00 和 FF）到达 TCP \
+                  服务，它的回答也能传回来。",
+    relay_sent: "页面发送了一条二进制消息",
+    relay_reply: "记录器的回答",
+    relay_upstream: "线路监听看到 relay 写给记录器的字节",
+    relay_same: "与页面发送的逐字节相同。",
+    relay_differs: "与页面发送的字节不同。",
+
+    wire_title: "看见协议",
+    wire_intro: "浏览器的 WebSocket API 只把完整的消息交给网页，其余的都藏起来。relay 的\
+                 线路监听把本页自己会话的原始字节复制一份发给本页：在上面连接、发送，然后观察。",
+    tap_off: "这个 relay 不提供线路监听，无法显示握手和帧。",
+    tap_connecting: "正在打开线路监听…",
+    tap_ready: "线路监听已开启：你打开的会话都会被记录",
+
+    hs_title: "握手",
+    hs_intro: "请求 WebSocket 的 HTTP 请求和同意它的 101 响应，与 relay 读到、写出的完全\
+               一致。那个唯一需要计算的值由本页自己核对。",
+    hs_empty: "连接一个目标即可看到它的握手。",
+    hs_request: "请求：浏览器 → relay",
+    hs_response: "响应：relay → 浏览器",
+    hs_computed: "本页计算",
+    hs_received: "relay 发送",
+    hs_match: "一致：relay 读取了这个浏览器的密钥",
+    hs_mismatch: "不一致",
+    hs_waiting: "等待响应",
+
+    fr_title: "帧",
+    fr_intro: "你的会话中每一帧在线路上的原样。浏览器发出的帧都带掩码（MASK = 1 和 4 字节\
+               密钥）；发给浏览器的帧都不带。",
+    fr_empty: "还没有帧。",
+    fr_cols: [
+        "序号",
+        "会话",
+        "方向",
+        "FIN",
+        "操作码",
+        "掩码",
+        "长度",
+        "帧头",
+        "载荷",
+    ],
+    fr_up: "浏览器 → relay",
+    fr_down: "relay → 浏览器",
+    fr_pick: "选择一帧，查看它的每个字节。",
+    fr_mask_key: "掩码密钥",
+    fr_no_mask: "无：发给浏览器的帧从不加掩码",
+    fr_wire_payload: "线路上的载荷",
+    fr_payload: "去掩码后的载荷",
+    fr_header: "帧头字节",
+
+    sbs_title: "并排对照",
+    sbs_intro: "同一个会话，relay 两侧，按时间排列。左边是 WebSocket 消息，每条各占一帧；\
+                右边是 TCP：一条不分消息边界的字节流。",
+    sbs_ws: "WebSocket（帧）",
+    sbs_tcp: "TCP（字节流）",
+    sbs_empty: "连接并发送一些内容，即可看到两侧。",
+
+    cmp_title: "Socket 与 WebSocket",
+    cmp_intro: "本页源自的那篇对比。每一行都链接到页面上演示它的部分。",
+    cmp_cols: ["方面", "Socket", "WebSocket", "演示"],
+    cmp_rows: [
+        CompareRow {
+            aspect: "定义",
+            socket: "一套 API：操作系统对 TCP 或 UDP 的编程接口",
+            websocket: "运行在 TCP 之上的应用层协议（RFC 6455）",
+            see: "你没有的套接字 API",
+        },
+        CompareRow {
+            aspect: "所在层次",
+            socket: "位于应用层与传输层之间",
+            websocket: "应用层：以 HTTP 开始，随后在 TCP 上传帧",
+            see: "协议分层",
+        },
+        CompareRow {
+            aspect: "功能",
+            socket: "长连接，承载任意字节",
+            websocket: "全双工，服务器可主动推送，网页可跨源使用",
+            see: "双向的帧",
+        },
+        CompareRow {
+            aspect: "应用场景",
+            socket: "一切联网程序：数据库、邮件、游戏、远程控制",
+            websocket: "聊天室、网络游戏、远程控制、实时股票行情",
+            see: "控制台",
+        },
+        CompareRow {
+            aspect: "在网页中",
+            socket: "不可用：fetch() 只说 HTTP，被禁止的端口直接拒绝",
+            websocket: "可用，前提是服务器对升级请求回答 101",
+            see: "握手",
+        },
+    ],
+
+    layers_title: "各在哪一层",
+    layers_intro: "本地程序通过套接字 API 使用 TCP；网页只能通过 WebSocket 协议使用它，而 \
+                   WebSocket 以一次 HTTP 升级开始。",
+    layers_cols: ["本地程序", "网页"],
+    layers: [
+        "应用",
+        "套接字 API",
+        "WebSocket",
+        "HTTP/1.1 升级",
+        "TCP",
+        "IP",
+    ],
+    layer_notes: [
+        "聊天、游戏、行情、远程控制",
+        "connect · send · recv：是接口，不是协议",
+        "帧：FIN、操作码、掩码、长度",
+        "一个请求、一个 101 响应，之后是帧",
+        "可靠的字节流",
+        "主机之间的数据包",
+    ],
+
+    tap_lost: |why| format!("线路监听已关闭：{why}"),
+    thrown: |msg| format!("new WebSocket() 抛出异常：{msg}"),
+    fetch_resolved: |kind, status| format!("fetch() 成功返回：类型 {kind}，状态 {status}"),
+    recorder_got: |port, connections, bytes| {
+        format!("端口 {port} 上的记录器收到 {connections} 个连接，共 {bytes} 字节：")
+    },
+    recorder_unavailable: |err| format!("无法查询记录器：{err}"),
+    bad_saw: |port, n| match n {
+        0 => format!("监听端口 {port} 的记录器没有看到任何连接：一个字节都没有离开浏览器。"),
+        n => format!("端口 {port} 上的记录器看到了 {n} 个连接。"),
+    },
+    relay_problem: |msg| format!("经由 relay 的路径没有完成：{msg}"),
+    fr_len: |len, bits| format!("{len}（{bits} 位）"),
+    fr_close: |code, reason| {
+        if reason.is_empty() {
+            format!("关闭 {code}")
+        } else {
+            format!("关闭 {code}：{reason}")
+        }
+    },
+    fr_count: |n| format!("{n} 帧"),
+    fr_detail: |n| format!("第 {n} 帧"),
+    session_label: |n, target| match target {
+        Some(target) => format!("会话 {n} · {target}"),
+        None => format!("会话 {n}"),
+    },
+    tap_event: |event| match event {
+        TapEvent::Opened { target } => format!("会话已打开，目标 {target}"),
+        TapEvent::UpstreamConnected { connect_us } => {
+            format!("TCP 已连接，用时 {:.1} 毫秒", *connect_us as f64 / 1000.0)
+        }
+        TapEvent::Closed { reason } => format!("会话结束：{reason}"),
+        TapEvent::Dropped { records } => format!("丢弃了 {records} 条记录"),
+    },
+    dropped: |n| format!("relay 丢弃了 {n} 条监听记录：本页读取得太慢。"),
+    tcp_chunk: |n, to_service| {
+        if to_service {
+            format!("→ 服务，{n} 字节")
+        } else {
+            format!("← 服务，{n} 字节")
+        }
+    },
+};
