@@ -9,6 +9,7 @@ pub mod api;
 pub mod close;
 pub mod frame;
 pub mod handshake;
+pub mod scenarios;
 pub mod tap;
 pub mod wire;
 

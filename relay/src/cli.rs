@@ -52,6 +52,26 @@ pub struct Args {
     #[arg(long)]
     pub no_lab: bool,
 
+    /// Do not start the scenario demos (chat, quotes, game, lamp).
+    #[arg(long)]
+    pub no_demos: bool,
+
+    /// Address of the chat room demo (target `chat`).
+    #[arg(long, default_value = "127.0.0.1:7009", value_name = "HOST:PORT")]
+    pub chat_listen: String,
+
+    /// Address of the quote ticker demo (target `quotes`).
+    #[arg(long, default_value = "127.0.0.1:7010", value_name = "HOST:PORT")]
+    pub quotes_listen: String,
+
+    /// Address of the game demo (target `game`).
+    #[arg(long, default_value = "127.0.0.1:7011", value_name = "HOST:PORT")]
+    pub game_listen: String,
+
+    /// Address of the lamp demo (target `lamp`).
+    #[arg(long, default_value = "127.0.0.1:7012", value_name = "HOST:PORT")]
+    pub lamp_listen: String,
+
     /// Do not start the built-in echo service.
     #[arg(long)]
     pub no_echo: bool,
@@ -82,6 +102,11 @@ pub struct Args {
     /// The PEM private key for --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Serve /ws-echo, which echoes WebSocket messages itself (for conformance
+    /// testing of the WebSocket layer, e.g. with the Autobahn TestSuite).
+    #[arg(long)]
+    pub ws_echo: bool,
 
     /// Turn off wire taps: the page then cannot show frames and handshakes.
     #[arg(long)]
@@ -131,6 +156,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     let mut config = Config {
         dist_dir: args.dist.clone(),
         no_tap: args.no_tap,
+        ws_echo: args.ws_echo,
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);
@@ -179,6 +205,22 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     if !args.no_lab {
         banner.extend(services::lab::start(&mut config, &args.recorder_listen, &shutdown).await?);
     }
+    if !args.no_demos {
+        let listen = services::demos::DemoListen {
+            chat: args.chat_listen.clone(),
+            ticker: args.quotes_listen.clone(),
+            game: args.game_listen.clone(),
+            device: args.lamp_listen.clone(),
+            ..Default::default()
+        };
+        let demos = services::demos::start(&mut config, &listen, &shutdown)
+            .await
+            .context(
+                "use --chat-listen/--quotes-listen/--game-listen/--lamp-listen or --no-demos",
+            )?;
+        banner.extend(demos.banner);
+        config.market = Some(demos.market);
+    }
     for target in file.targets()? {
         config.targets.add(target)?;
     }
@@ -203,6 +245,15 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     if config.dist_dir.is_none() && !crate::assets::embedded() {
         tracing::warn!("this relay was built without the page; / explains how to build it");
     }
+    // Listen for signals before telling anyone where we are, so a SIGTERM
+    // right after the banner is a clean shutdown, not the default kill.
+    let signals = Signals::install()?;
+    let signal_token = shutdown.clone();
+    tokio::spawn(async move {
+        signals.wait().await;
+        tracing::info!("shutting down");
+        signal_token.cancel();
+    });
     let scheme = if config.tls.is_some() {
         "https"
     } else {
@@ -215,38 +266,40 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     let names: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
     println!("targets:       {}", names.join(", "));
 
-    let signal_token = shutdown.clone();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        tracing::info!("shutting down");
-        signal_token.cancel();
-    });
     crate::run(listener, config, shutdown).await
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::warn!(%err, "cannot listen for ctrl-c");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Ctrl-C and (on Unix) SIGTERM, registered up front.
+struct Signals {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(err) => {
-                tracing::warn!(%err, "cannot listen for SIGTERM");
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Self> {
+        Ok(Self {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .context("cannot listen for SIGTERM")?,
+        })
+    }
+
+    async fn wait(mut self) {
+        let ctrl_c = async {
+            if let Err(err) = tokio::signal::ctrl_c().await {
+                tracing::warn!(%err, "cannot listen for ctrl-c");
                 std::future::pending::<()>().await;
             }
+        };
+        #[cfg(unix)]
+        let term = async {
+            self.term.recv().await;
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {}
+            () = term => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
 }

@@ -32,6 +32,11 @@ pub struct Config {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Which browser origins may open sessions and taps.
     pub origins: crate::origin::OriginPolicy,
+    /// Serve `/ws-echo`, a WebSocket endpoint echoing messages itself (for
+    /// conformance tests of the WebSocket layer).
+    pub ws_echo: bool,
+    /// The demo market behind the ticker, when the demos run (serves /api/quotes).
+    pub market: Option<std::sync::Arc<crate::services::ticker::Market>>,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.
     pub no_tap: bool,
     /// What the page's live experiments can aim at (see [`crate::services::lab`]).

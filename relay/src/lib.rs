@@ -24,6 +24,7 @@ pub mod targets;
 pub mod tls;
 pub mod upstream;
 pub mod websockify;
+pub mod ws_echo;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    extract::{ConnectInfo, Path, State},
+    extract::{ConnectInfo, Path, Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -23,6 +23,7 @@ use crate::{
     tap::TapHub,
     tap_socket::open_tap,
 };
+use protocol::scenarios::ticker::{QuotesQuery, QUOTES_PATH};
 use protocol::{api::is_valid_marker, tap::TAP_PATH, CaptureList, LAB_PATH, TARGETS_PATH};
 
 /// How long open sessions get to finish after shutdown starts.
@@ -63,7 +64,12 @@ impl AppState {
 
 /// The relay's routes.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let router = if state.config.ws_echo {
+        Router::new().route("/ws-echo", get(crate::ws_echo::open_echo))
+    } else {
+        Router::new()
+    };
+    router
         .route(TARGETS_PATH, get(list_targets))
         .route("/ws/{name}", get(open_session))
         .route("/websockify", get(open_websockify_session))
@@ -72,6 +78,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/recorder/{marker}", get(recorder_captures))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics))
+        .route(QUOTES_PATH, get(quotes))
         .fallback(get(assets::serve_asset))
         .layer(axum::middleware::from_fn(request_started))
         .with_state(state)
@@ -119,6 +126,22 @@ async fn request_started(
 ) -> Response {
     peer.conn.request_started();
     next.run(request).await
+}
+
+/// Quotes after `?since=SEQ`, for pages that poll instead of holding a WebSocket.
+async fn quotes(State(state): State<Arc<AppState>>, Query(query): Query<QuotesQuery>) -> Response {
+    let Some(market) = &state.config.market else {
+        return (
+            StatusCode::NOT_FOUND,
+            "this relay runs without the demos (--no-demos)\n",
+        )
+            .into_response();
+    };
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(market.batch_since(query.since)),
+    )
+        .into_response()
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {

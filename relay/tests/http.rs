@@ -148,3 +148,49 @@ async fn metrics_count_sessions_bytes_and_refusals() {
     }
     panic!("metrics never showed {expected:?}:\n{text}");
 }
+
+#[tokio::test]
+async fn quotes_can_be_polled_over_http() {
+    use protocol::scenarios::ticker::QuoteBatch;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let mut config = relay::Config::default();
+    let listen = relay::services::demos::DemoListen {
+        quote_interval: std::time::Duration::from_millis(20),
+        ..relay::services::demos::DemoListen::ephemeral()
+    };
+    let demos = relay::services::demos::start(&mut config, &listen, &shutdown)
+        .await
+        .unwrap();
+    config.market = Some(demos.market);
+    let relay = TestRelay::start_with(config).await;
+
+    let mut batch: Option<QuoteBatch> = None;
+    for _ in 0..250 {
+        let (status, body) = common::http_get(relay.addr, "/api/quotes?since=0").await;
+        assert_eq!(status, 200, "{body}");
+        let parsed: QuoteBatch = serde_json::from_str(&body).unwrap();
+        let enough = parsed.quotes.len() >= 3;
+        batch = Some(parsed);
+        if enough {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let batch = batch.expect("a batch");
+    assert!(batch.quotes.len() >= 3, "{batch:?}");
+    assert!(
+        batch.quotes.windows(2).all(|w| w[0].seq < w[1].seq),
+        "seq must increase"
+    );
+    assert_eq!(batch.latest_seq, batch.quotes.last().unwrap().seq);
+    // Later polls return only what is new.
+    let since = batch.latest_seq;
+    let (_, body) = common::http_get(relay.addr, &format!("/api/quotes?since={since}")).await;
+    let newer: QuoteBatch = serde_json::from_str(&body).unwrap();
+    assert!(newer.quotes.iter().all(|q| q.seq > since));
+    assert_eq!(
+        common::http_get(relay.addr, "/api/quotes?since=x").await.0,
+        400
+    );
+    shutdown.cancel();
+}

@@ -41,6 +41,7 @@ fn the_binary_exits_0_on_sigterm_and_prints_where_to_go() {
             "--echo-listen",
             "127.0.0.1:0",
             "--no-lab",
+            "--no-demos",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

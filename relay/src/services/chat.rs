@@ -33,7 +33,9 @@ struct RoomState {
 
 impl RoomState {
     fn name_taken(&self, name: &str) -> bool {
-        self.members.iter().any(|(_, n)| n.eq_ignore_ascii_case(name))
+        self.members
+            .iter()
+            .any(|(_, n)| n.eq_ignore_ascii_case(name))
     }
 }
 
@@ -180,7 +182,9 @@ pub async fn handle(
                     Ok(()) => continue,
                     Err(reason) => ServerLine::Error(reason),
                 },
-                Ok(Command::Who) => ServerLine::Who { names: room.names() },
+                Ok(Command::Who) => ServerLine::Who {
+                    names: room.names(),
+                },
                 Ok(Command::Quit) => {
                     conn.send(ServerLine::Bye).await?;
                     return Ok(());

@@ -58,7 +58,11 @@ impl Lamp {
 }
 
 /// Runs one remote control until the client leaves or the relay stops.
-pub async fn handle(stream: TcpStream, shutdown: CancellationToken, lamp: Arc<Lamp>) -> io::Result<()> {
+pub async fn handle(
+    stream: TcpStream,
+    shutdown: CancellationToken,
+    lamp: Arc<Lamp>,
+) -> io::Result<()> {
     let mut conn = LineConn::new(stream);
     let (now, mut rx) = {
         let state = lamp.lock();

@@ -6,7 +6,9 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use protocol::scenarios::{
-    game::{parse_command, Command, Direction, GameState, Player, ServerLine, GRID_HEIGHT, GRID_WIDTH},
+    game::{
+        parse_command, Command, Direction, GameState, Player, ServerLine, GRID_HEIGHT, GRID_WIDTH,
+    },
     missed_note,
 };
 use tokio::{io, net::TcpStream, sync::broadcast};
@@ -60,7 +62,10 @@ impl Board {
         (0..cells)
             .map(|i| {
                 let n = (start + i) % cells;
-                ((n % u64::from(GRID_WIDTH)) as u8, (n / u64::from(GRID_WIDTH)) as u8)
+                (
+                    (n % u64::from(GRID_WIDTH)) as u8,
+                    (n / u64::from(GRID_WIDTH)) as u8,
+                )
             })
             .find(|cell| !taken(self, *cell))
             .unwrap_or(self.coin)
@@ -96,11 +101,16 @@ impl Board {
     }
 
     fn player(&mut self, id: u64) -> Option<&mut Player> {
-        self.players.iter_mut().find(|(pid, _)| *pid == id).map(|(_, p)| p)
+        self.players
+            .iter_mut()
+            .find(|(pid, _)| *pid == id)
+            .map(|(_, p)| p)
     }
 
     fn name_taken(&self, name: &str) -> bool {
-        self.players.iter().any(|(_, p)| p.name.eq_ignore_ascii_case(name))
+        self.players
+            .iter()
+            .any(|(_, p)| p.name.eq_ignore_ascii_case(name))
     }
 
     /// Moves a player; true when anything changed (a step at the edge does not).
@@ -161,7 +171,9 @@ impl Arena {
     /// out in the order the board changed; sending never waits.
     fn publish(&self, board: &Board) {
         // No receivers only means nobody is playing.
-        let _ = self.tx.send(ServerLine::State(board.snapshot()).to_string().into());
+        let _ = self
+            .tx
+            .send(ServerLine::State(board.snapshot()).to_string().into());
     }
 
     fn lock(&self) -> MutexGuard<'_, Board> {
@@ -195,11 +207,20 @@ pub async fn handle(
         board.join().map(|(id, name)| {
             let rx = arena.tx.subscribe();
             arena.publish(&board);
-            (Seat { arena: arena.clone(), id }, name, rx)
+            (
+                Seat {
+                    arena: arena.clone(),
+                    id,
+                },
+                name,
+                rx,
+            )
         })
     };
     let Some((seat, name, mut rx)) = joined else {
-        return conn.send(ServerLine::Error("the arena is full".into())).await;
+        return conn
+            .send(ServerLine::Error("the arena is full".into()))
+            .await;
     };
     conn.send(ServerLine::You(name)).await?;
     loop {
@@ -313,6 +334,10 @@ mod tests {
         assert_eq!(board.players.len(), MAX_PLAYERS - 1);
         let cells: std::collections::HashSet<_> =
             board.players.iter().map(|(_, p)| (p.x, p.y)).collect();
-        assert_eq!(cells.len(), board.players.len(), "players spawn on free cells");
+        assert_eq!(
+            cells.len(),
+            board.players.len(),
+            "players spawn on free cells"
+        );
     }
 }

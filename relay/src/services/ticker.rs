@@ -77,7 +77,8 @@ impl Market {
         let ticking = market.clone();
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+            let mut ticks =
+                tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
                 tokio::select! {
@@ -147,6 +148,11 @@ impl Market {
         self.lock().seq
     }
 
+    /// Ticker clients connected right now.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
     /// The latest quote of each symbol that has one, in `seq` order, and a
     /// receiver for everything published after them: no gap, no repeat.
     fn subscribe(&self) -> (Vec<Quote>, broadcast::Receiver<Published>) {
@@ -206,7 +212,10 @@ mod tests {
             last_seq = quote.seq;
             let i = SYMBOLS.iter().position(|s| *s == quote.symbol).unwrap();
             let start = START_CENTS[i];
-            assert!((start / 2..=start * 2).contains(&quote.price_cents), "{quote}");
+            assert!(
+                (start / 2..=start * 2).contains(&quote.price_cents),
+                "{quote}"
+            );
         }
         // Every symbol moves at some point.
         let symbols: std::collections::HashSet<_> =
@@ -223,7 +232,10 @@ mod tests {
         let all = market.since(0);
         assert_eq!(all.len(), QUOTE_HISTORY);
         assert_eq!(all.first().unwrap().seq, 300 - QUOTE_HISTORY as u64 + 1);
-        assert_eq!(market.since(295).iter().map(|q| q.seq).collect::<Vec<_>>(), [296, 297, 298, 299, 300]);
+        assert_eq!(
+            market.since(295).iter().map(|q| q.seq).collect::<Vec<_>>(),
+            [296, 297, 298, 299, 300]
+        );
         assert!(market.since(300).is_empty());
         let batch = market.batch_since(298);
         assert_eq!((batch.quotes.len(), batch.latest_seq), (2, 300));
