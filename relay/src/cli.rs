@@ -238,7 +238,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     }
 
     let listen = args.listen.clone();
-    let listener = TcpListener::bind(&listen).await.with_context(|| {
+    let listener = bind_with_backlog(&listen).await.with_context(|| {
         format!("cannot listen on {listen} (is another relay running? use --listen)")
     })?;
     let addr: SocketAddr = listener.local_addr()?;
@@ -302,4 +302,26 @@ impl Signals {
             () = term => {}
         }
     }
+}
+
+/// Binds with a long accept queue: bursts of connects (a page reloading many
+/// tabs, a load test) must not overflow the kernel's default backlog and cost
+/// each overflowed client a one-second SYN retransmit.
+async fn bind_with_backlog(address: &str) -> std::io::Result<TcpListener> {
+    const BACKLOG: u32 = 4096;
+    let mut last_err = None;
+    for addr in tokio::net::lookup_host(address).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last_err = Some(err),
+        }
+    }
+    Err(last_err
+        .unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "no address")))
 }

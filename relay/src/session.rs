@@ -43,6 +43,9 @@ pub fn refuse_origin(state: &AppState, headers: &HeaderMap, peer: &Peer) -> Opti
     None
 }
 
+/// Read buffer of each session's WebSocket.
+pub const SESSION_READ_BUFFER_BYTES: usize = 4 << 10;
+
 /// `GET /ws/<name>`: checks a session request and upgrades it.
 pub async fn open_session(
     State(state): State<Arc<AppState>>,
@@ -136,6 +139,10 @@ fn open(
         None => upgrade,
     };
     upgrade
+        // tungstenite's default 128 KiB read buffer per session would be most
+        // of a session's memory; 4 KiB measured 10x less RSS per session with
+        // no loss of throughput (bench/results).
+        .read_buffer_size(SESSION_READ_BUFFER_BYTES)
         .max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))

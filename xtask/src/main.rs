@@ -3,6 +3,9 @@
 //! any command twice does the work once.
 #![forbid(unsafe_code)]
 
+mod bench;
+mod conformance;
+mod fuzz;
 mod setup;
 mod sh;
 
@@ -17,7 +20,9 @@ commands:
   run [ARGS..]   set up, build the page, build the relay and start it
                  (ARGS go to the relay, e.g. -- --listen 127.0.0.1:9000)
   test           set up, then run every test: formatting, lints, unit and
-                 integration tests, frontend tests in Chromium, end to end";
+                 integration tests, frontend tests in Chromium, end to end
+  bench [--quick]  benchmark the relay against direct TCP, websocat and
+                 websockify; writes bench/results/latest.{md,json,svg}";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +30,9 @@ fn main() -> ExitCode {
         Some("setup") => setup::all(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -126,6 +134,10 @@ fn test() -> Result<(), String> {
         "e2e_lesson",
     ])
     .run()?;
+    conformance::run(&[])?;
+    // A short run of every fuzz target: enough to catch a panic on the
+    // corpus libFuzzer builds in that time; `cargo xtask fuzz` runs longer.
+    fuzz::fuzz_all(15)?;
     sh::step("all tests passed");
     Ok(())
 }

@@ -1,0 +1,19 @@
+//! `wsload`: the load client behind `cargo xtask bench`.
+//!
+//! One client drives every contender (our relay, websocat, websockify, and the
+//! echo service itself over raw TCP) through the same scenarios, verifying every
+//! echoed byte. Each `wsload run` prints one JSON line ([`record::RunRecord`]);
+//! `wsload report` turns the lines of a whole bench into Markdown, JSON and SVG.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod conn;
+pub mod echo;
+pub mod payload;
+pub mod procfs;
+pub mod record;
+pub mod report;
+pub mod scenarios;
+pub mod stats;
+pub mod tcp;
+pub mod ws;

@@ -1,0 +1,144 @@
+//! The report as Markdown tables.
+
+use std::fmt::Write;
+
+use super::{ratio_key, Report, Row, CONTENDERS, OURS};
+
+/// A measured value with as many digits as its size deserves.
+pub fn number(value: f64) -> String {
+    let abs = value.abs();
+    if abs >= 100.0 || value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else if abs >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// A ratio of ours to theirs, e.g. `0.63×`.
+pub fn ratio(value: Option<f64>) -> String {
+    value.map_or("—".into(), |v| format!("{v:.2}×"))
+}
+
+/// The results table's line for one row.
+pub fn row_line(row: &Row) -> String {
+    let mut line = format!(
+        "| {} | {} {} |",
+        row.scenario,
+        row.label,
+        if row.higher_is_better { "↑" } else { "↓" }
+    );
+    for contender in CONTENDERS {
+        let cell = row.values.get(contender).map_or("—".into(), |v| number(*v));
+        let _ = write!(line, " {cell} |");
+    }
+    for other in CONTENDERS.iter().filter(|c| **c != OURS) {
+        let _ = write!(
+            line,
+            " {} |",
+            ratio(row.ratios.get(&ratio_key(other)).copied())
+        );
+    }
+    line
+}
+
+/// The whole report.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let m = &report.machine;
+    let _ = writeln!(out, "# Relay benchmark\n");
+    let _ = writeln!(
+        out,
+        "- machine: {} × {}, Linux {}, {} GiB RAM; load average {} (1/5/15 min, at the end): \
+         shared with other work, expect noise",
+        m.nproc, m.cpu, m.kernel, m.memory_gib, m.load_average
+    );
+    let _ = writeln!(out, "- reproduce: `{}`", report.command);
+    if let Some(commit) = &report.commit {
+        let _ = writeln!(out, "- commit: `{commit}`");
+    }
+    let _ = write!(
+        out,
+        "- {} interleaved round(s) (every scenario runs each contender in turn, the \
+         starting contender rotating per round); values are medians across rounds, errors are totals",
+        report.rounds
+    );
+    match report.runtime_secs {
+        Some(secs) => {
+            let _ = writeln!(out, "; measuring took {secs:.0} s\n");
+        }
+        None => out.push_str("\n\n"),
+    }
+
+    out.push_str("## Results\n\n");
+    out.push_str("`relay` is ours; `direct-tcp` is the same client on raw TCP to the echo service (the limit). ");
+    out.push_str("↑ more is better, ↓ less is better. Ratios are ours ÷ theirs.\n\n");
+    out.push_str("| scenario | metric |");
+    for contender in CONTENDERS {
+        let _ = write!(out, " {contender} |");
+    }
+    for other in CONTENDERS.iter().filter(|c| **c != OURS) {
+        let _ = write!(out, " ours/{other} |");
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---:|".repeat(2 * CONTENDERS.len() - 1));
+    out.push('\n');
+    for row in &report.rows {
+        out.push_str(&row_line(row));
+        out.push('\n');
+    }
+
+    out.push_str(
+        "\n## Targets (reported, never asserted)\n\n| target | measured | met |\n|---|---|---|\n",
+    );
+    for t in &report.targets {
+        let met = match t.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "n/a",
+        };
+        let _ = writeln!(out, "| {} | {} | {met} |", t.goal, t.measured);
+    }
+
+    out.push_str("\n## CPU during the measured window (median, % of one core)\n\n");
+    out.push_str("| scenario | contender | client | server | echo | client saturated? |\n|---|---|---:|---:|---:|---|\n");
+    let pct = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.0}%"));
+    for c in &report.cpu {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            c.scenario,
+            c.contender,
+            pct(c.client_pct),
+            pct(c.server_pct),
+            pct(c.echo_pct),
+            if c.client_saturated {
+                "**yes: this number may be the client's limit**"
+            } else {
+                "no"
+            }
+        );
+    }
+
+    if let Some(page) = &report.page {
+        let _ = writeln!(
+            out,
+            "\n## Page size\n\n{} bytes gzipped (`gzip -9`) in total.\n\n| file | bytes | gzipped |\n|---|---:|---:|",
+            page.gzip_total_bytes
+        );
+        for f in &page.files {
+            let _ = writeln!(out, "| {} | {} | {} |", f.name, f.bytes, f.gzip_bytes);
+        }
+    }
+    if !report.notes.is_empty() || !report.failures.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for note in &report.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        for failure in &report.failures {
+            let _ = writeln!(out, "- failed: {failure}");
+        }
+    }
+    out
+}

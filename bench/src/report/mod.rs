@@ -1,0 +1,467 @@
+//! The report: medians across rounds, ratios of our relay to each other
+//! contender, the team's targets, CPU use, the page's size, written as
+//! Markdown, JSON and an SVG chart.
+
+mod markdown;
+mod svg;
+
+use std::{collections::BTreeMap, fs, path::Path};
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::{cli::ReportArgs, record::metric, record::RunRecord, stats::median};
+
+/// The contenders, in table order: the limit first, ours second.
+pub const CONTENDERS: [&str; 4] = ["direct-tcp", "relay", "websocat", "websockify"];
+/// Our relay's name in the records.
+pub const OURS: &str = "relay";
+/// The limit every relay is compared with: the client on raw TCP.
+pub const LIMIT: &str = "direct-tcp";
+/// A client using at least this share of its threads is called saturated.
+const SATURATED_SHARE: f64 = 0.9;
+
+/// One reported measurement.
+#[derive(Debug, Clone, Copy)]
+pub struct RowSpec {
+    /// Scenario name in the records.
+    pub scenario: &'static str,
+    /// Metric name in the records ([`metric`]).
+    pub metric: &'static str,
+    /// What the table calls it.
+    pub label: &'static str,
+    /// Whether more is better (throughput) or worse (latency).
+    pub higher_is_better: bool,
+}
+
+const fn row(
+    scenario: &'static str,
+    metric: &'static str,
+    label: &'static str,
+    higher_is_better: bool,
+) -> RowSpec {
+    RowSpec {
+        scenario,
+        metric,
+        label,
+        higher_is_better,
+    }
+}
+
+/// Every row of the results table, in order. `errors` rows are totals over
+/// all rounds; every other row is a median.
+pub const ROWS: &[RowSpec] = &[
+    row("throughput", metric::MIB_PER_S, "MiB/s", true),
+    row("latency", metric::P50_US, "RTT p50 µs", false),
+    row("latency", metric::P99_US, "RTT p99 µs", false),
+    row("latency", metric::P999_US, "RTT p99.9 µs", false),
+    row(
+        "sessions-1000",
+        metric::ROUND_TRIPS_PER_S,
+        "round trips/s",
+        true,
+    ),
+    row("sessions-1000", metric::ERRORS, "errors (total)", false),
+    row(
+        "sessions-1000",
+        metric::RSS_PER_SESSION_KIB,
+        "server RSS KiB/session",
+        false,
+    ),
+    row(
+        "sessions-10000",
+        metric::SESSIONS_HELD,
+        "sessions held",
+        true,
+    ),
+    row(
+        "sessions-10000",
+        metric::ROUND_TRIPS_PER_S,
+        "round trips/s",
+        true,
+    ),
+    row("sessions-10000", metric::ERRORS, "errors (total)", false),
+    row(
+        "sessions-10000",
+        metric::RSS_PER_SESSION_KIB,
+        "server RSS KiB/session",
+        false,
+    ),
+    row("handshakes", metric::HANDSHAKES_PER_S, "handshakes/s", true),
+    row(
+        "handshakes",
+        metric::HANDSHAKE_P99_MS,
+        "handshake p99 ms",
+        false,
+    ),
+];
+
+/// The whole report, as written to `latest.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Where it ran.
+    pub machine: Machine,
+    /// How to run it again.
+    pub command: String,
+    /// The commit measured.
+    pub commit: Option<String>,
+    /// Interleaved rounds.
+    pub rounds: u32,
+    /// Wall-clock seconds of the measuring part.
+    pub runtime_secs: Option<f64>,
+    /// Contender names, in table order.
+    pub contenders: Vec<String>,
+    /// The results table.
+    pub rows: Vec<Row>,
+    /// The team's targets, checked against the rows.
+    pub targets: Vec<TargetCheck>,
+    /// CPU use per scenario and contender.
+    pub cpu: Vec<CpuRow>,
+    /// The page's size, when it was built.
+    pub page: Option<Page>,
+    /// Caps, first errors and other remarks.
+    pub notes: Vec<String>,
+    /// Runs that did not finish.
+    pub failures: Vec<String>,
+}
+
+/// The machine the bench ran on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    /// Logical CPUs.
+    pub nproc: usize,
+    /// `model name` from /proc/cpuinfo.
+    pub cpu: String,
+    /// Kernel release.
+    pub kernel: String,
+    /// Total memory, GiB.
+    pub memory_gib: f64,
+    /// 1, 5 and 15 minute load averages when the report was written: how
+    /// busy the (shared) machine was during the bench.
+    pub load_average: String,
+}
+
+/// One measurement for every contender, and our ratios to each.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Scenario name.
+    pub scenario: String,
+    /// Metric name.
+    pub metric: String,
+    /// Table label.
+    pub label: String,
+    /// Whether more is better.
+    pub higher_is_better: bool,
+    /// Contender → median (or total, for errors); absent when not measured.
+    pub values: BTreeMap<String, f64>,
+    /// `relay/<other>` → ours divided by theirs.
+    pub ratios: BTreeMap<String, f64>,
+}
+
+/// A target of the team, in terms of a ratio or a value of ours.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetCheck {
+    /// The goal as the team wrote it.
+    pub goal: String,
+    /// What was measured, in words.
+    pub measured: String,
+    /// Whether it was met; `None` when it could not be measured.
+    pub met: Option<bool>,
+}
+
+/// Median CPU use of one contender in one scenario, % of one core.
+#[derive(Debug, Clone, Serialize)]
+pub struct CpuRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// Contender name.
+    pub contender: String,
+    /// The load client.
+    pub client_pct: Option<f64>,
+    /// The contender (with its children).
+    pub server_pct: Option<f64>,
+    /// The echo service.
+    pub echo_pct: Option<f64>,
+    /// The client used ≥ 90% of its threads: the numbers may be the client's limit.
+    pub client_saturated: bool,
+}
+
+/// The built page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Each file.
+    pub files: Vec<PageFile>,
+    /// Sum of the gzipped sizes.
+    pub gzip_total_bytes: u64,
+}
+
+/// One file of the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageFile {
+    /// File name.
+    pub name: String,
+    /// Size on disk.
+    pub bytes: u64,
+    /// Size after `gzip -9`.
+    pub gzip_bytes: u64,
+}
+
+/// Reads the raw records and writes `latest.{md,json,svg}` into `args.out`.
+pub fn write(args: &ReportArgs) -> anyhow::Result<()> {
+    let text = fs::read_to_string(&args.raw)
+        .with_context(|| format!("cannot read {}", args.raw.display()))?;
+    let records = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<Vec<RunRecord>, _>>()
+        .context("a raw record is not valid JSON")?;
+    let page = parse_page(&args.page_files)?;
+    let report = build(&records, machine(), args, page);
+    let out = Path::new(&args.out);
+    fs::create_dir_all(out)?;
+    let md = markdown::render(&report);
+    fs::write(out.join("latest.md"), &md)?;
+    fs::write(
+        out.join("latest.json"),
+        serde_json::to_string_pretty(&report)? + "\n",
+    )?;
+    fs::write(out.join("latest.svg"), svg::render(&report))?;
+    println!("{md}");
+    Ok(())
+}
+
+/// Builds the report from the records of every run.
+pub fn build(
+    records: &[RunRecord],
+    machine: Machine,
+    args: &ReportArgs,
+    page: Option<Page>,
+) -> Report {
+    let rows: Vec<Row> = ROWS.iter().map(|spec| aggregate(records, spec)).collect();
+    let mut notes: Vec<String> = args.notes.clone();
+    let mut failures = Vec::new();
+    for record in records {
+        let who = format!("{} / {}", record.scenario, record.contender);
+        if let Some(failure) = &record.failure {
+            failures.push(format!("round {}: {who}: {failure}", record.round));
+        }
+        if let Some(note) = &record.note {
+            let line = format!("{who}: {note}");
+            // One note per scenario and contender is enough.
+            if !notes.iter().any(|n| n.starts_with(&format!("{who}: "))) {
+                notes.push(line);
+            }
+        }
+    }
+    Report {
+        machine,
+        command: args.command.clone(),
+        commit: args.commit.clone(),
+        rounds: args.rounds,
+        runtime_secs: args.runtime_secs,
+        contenders: CONTENDERS.iter().map(|c| c.to_string()).collect(),
+        targets: check_targets(&rows),
+        cpu: cpu_rows(records),
+        rows,
+        page,
+        notes,
+        failures,
+    }
+}
+
+/// The median (or, for errors, the total) of one metric per contender.
+fn aggregate(records: &[RunRecord], spec: &RowSpec) -> Row {
+    let mut values = BTreeMap::new();
+    for contender in CONTENDERS {
+        let runs = records
+            .iter()
+            .filter(|r| r.scenario == spec.scenario && r.contender == contender);
+        let value = if spec.metric == metric::ERRORS {
+            runs.map(|r| r.errors as f64).reduce(|a, b| a + b)
+        } else {
+            let samples: Vec<f64> = runs
+                .filter(|r| r.failure.is_none())
+                .filter_map(|r| r.metrics.get(spec.metric).copied())
+                .collect();
+            median(&samples)
+        };
+        if let Some(value) = value {
+            values.insert(contender.to_owned(), value);
+        }
+    }
+    let mut ratios = BTreeMap::new();
+    if let Some(ours) = values.get(OURS) {
+        for other in CONTENDERS.iter().filter(|c| **c != OURS) {
+            if let Some(theirs) = values.get(*other).filter(|v| **v != 0.0) {
+                ratios.insert(ratio_key(other), ours / theirs);
+            }
+        }
+    }
+    Row {
+        scenario: spec.scenario.to_owned(),
+        metric: spec.metric.to_owned(),
+        label: spec.label.to_owned(),
+        higher_is_better: spec.higher_is_better,
+        values,
+        ratios,
+    }
+}
+
+/// The key of our ratio to `other`, e.g. `relay/websocat`.
+pub fn ratio_key(other: &str) -> String {
+    format!("{OURS}/{other}")
+}
+
+fn find<'a>(rows: &'a [Row], scenario: &str, metric: &str) -> Option<&'a Row> {
+    rows.iter()
+        .find(|r| r.scenario == scenario && r.metric == metric)
+}
+
+/// The team's targets; the bench reports them, it never fails on them.
+fn check_targets(rows: &[Row]) -> Vec<TargetCheck> {
+    let limit = ratio_key(LIMIT);
+    let ratio = |scenario: &str, metric: &str| {
+        find(rows, scenario, metric).and_then(|r| r.ratios.get(&limit).copied())
+    };
+    let ours = |scenario: &str, metric: &str| {
+        find(rows, scenario, metric).and_then(|r| r.values.get(OURS).copied())
+    };
+    let ratio_goal = |goal: &str, value: Option<f64>, ok: fn(f64) -> bool| TargetCheck {
+        goal: goal.to_owned(),
+        measured: value.map_or("not measured".into(), |v| format!("{v:.2}×")),
+        met: value.map(ok),
+    };
+    let mut checks = vec![
+        ratio_goal(
+            "throughput ≥ 0.6× direct TCP",
+            ratio("throughput", metric::MIB_PER_S),
+            |v| v >= 0.6,
+        ),
+        ratio_goal(
+            "RTT p50 ≤ 1.7× direct TCP",
+            ratio("latency", metric::P50_US),
+            |v| v <= 1.7,
+        ),
+        ratio_goal(
+            "RTT p99 ≤ 1.5× direct TCP",
+            ratio("latency", metric::P99_US),
+            |v| v <= 1.5,
+        ),
+    ];
+    let rate = ratio("sessions-1000", metric::ROUND_TRIPS_PER_S);
+    let errors = ours("sessions-1000", metric::ERRORS);
+    checks.push(TargetCheck {
+        goal: "1,000 sessions: round trips/s ≥ 0.5× direct TCP, 0 errors".into(),
+        measured: match (rate, errors) {
+            (Some(r), Some(e)) => format!("{r:.2}×, {e} errors"),
+            _ => "not measured".into(),
+        },
+        met: rate.zip(errors).map(|(r, e)| r >= 0.5 && e == 0.0),
+    });
+    checks.push(ratio_goal(
+        "handshakes/s ≥ 0.7× direct TCP connect-and-close",
+        ratio("handshakes", metric::HANDSHAKES_PER_S),
+        |v| v >= 0.7,
+    ));
+    let held = ours("sessions-10000", metric::SESSIONS_HELD);
+    let rss = ours("sessions-10000", metric::RSS_PER_SESSION_KIB);
+    let errors = ours("sessions-10000", metric::ERRORS);
+    checks.push(TargetCheck {
+        goal: "10,000 sessions held, ≤ 16 KiB relay RSS per session, 0 errors".into(),
+        measured: match (held, rss, errors) {
+            (Some(h), Some(r), Some(e)) => format!("{h:.0} held, {r:.1} KiB/session, {e} errors"),
+            _ => "not measured".into(),
+        },
+        met: match (held, rss, errors) {
+            (Some(h), Some(r), Some(e)) => Some(h >= 10_000.0 && r <= 16.0 && e == 0.0),
+            _ => None,
+        },
+    });
+    checks
+}
+
+/// Median CPU use per scenario and contender, in the order runs appear.
+fn cpu_rows(records: &[RunRecord]) -> Vec<CpuRow> {
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for r in records {
+        if !keys.contains(&(r.scenario.as_str(), r.contender.as_str())) {
+            keys.push((&r.scenario, &r.contender));
+        }
+    }
+    keys.into_iter()
+        .map(|(scenario, contender)| {
+            let runs: Vec<&RunRecord> = records
+                .iter()
+                .filter(|r| r.scenario == scenario && r.contender == contender)
+                .filter(|r| r.failure.is_none())
+                .collect();
+            let med = |f: fn(&RunRecord) -> Option<f64>| {
+                median(&runs.iter().filter_map(|r| f(r)).collect::<Vec<_>>())
+            };
+            let client_pct = med(|r| Some(r.client_cpu_pct));
+            let threads = runs.first().map_or(1, |r| r.client_threads.max(1));
+            CpuRow {
+                scenario: scenario.to_owned(),
+                contender: contender.to_owned(),
+                client_saturated: client_pct
+                    .is_some_and(|c| c >= 100.0 * SATURATED_SHARE * threads as f64),
+                client_pct,
+                server_pct: med(|r| r.server_cpu_pct),
+                echo_pct: med(|r| r.echo_cpu_pct),
+            }
+        })
+        .collect()
+}
+
+/// Parses `NAME=BYTES:GZIP` arguments.
+fn parse_page(specs: &[String]) -> anyhow::Result<Option<Page>> {
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    for spec in specs {
+        let parsed = spec.split_once('=').and_then(|(name, sizes)| {
+            let (bytes, gzip) = sizes.split_once(':')?;
+            Some(PageFile {
+                name: name.to_owned(),
+                bytes: bytes.parse().ok()?,
+                gzip_bytes: gzip.parse().ok()?,
+            })
+        });
+        files.push(parsed.with_context(|| format!("{spec:?} is not NAME=BYTES:GZIP"))?);
+    }
+    Ok(Some(Page {
+        gzip_total_bytes: files.iter().map(|f| f.gzip_bytes).sum(),
+        files,
+    }))
+}
+
+/// Reads the machine's description from /proc.
+pub fn machine() -> Machine {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown".into(), |(_, name)| name.trim().to_owned());
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kib: f64 = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    Machine {
+        nproc: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cpu,
+        kernel: fs::read_to_string("/proc/sys/kernel/osrelease")
+            .map_or("unknown".into(), |k| k.trim().to_owned()),
+        memory_gib: (mem_kib / (1024.0 * 1024.0) * 10.0).round() / 10.0,
+        load_average: fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

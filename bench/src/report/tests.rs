@@ -1,0 +1,200 @@
+use super::*;
+use crate::record::RunRecord;
+
+fn record(scenario: &str, contender: &str, round: u32, metric: &str, value: f64) -> RunRecord {
+    RunRecord {
+        scenario: scenario.into(),
+        contender: contender.into(),
+        round,
+        metrics: [(metric.to_owned(), value)].into_iter().collect(),
+        client_cpu_pct: 50.0,
+        client_threads: 1,
+        ..RunRecord::default()
+    }
+}
+
+fn args() -> ReportArgs {
+    ReportArgs {
+        raw: "raw.jsonl".into(),
+        out: "out".into(),
+        command: "cargo xtask bench".into(),
+        rounds: 3,
+        runtime_secs: Some(12.0),
+        page_files: vec![],
+        commit: None,
+        notes: vec![],
+    }
+}
+
+fn test_machine() -> Machine {
+    Machine {
+        nproc: 2,
+        cpu: "Test CPU".into(),
+        kernel: "6.0".into(),
+        memory_gib: 24.0,
+        load_average: "1.00 2.00 3.00".into(),
+    }
+}
+
+fn sample() -> Vec<RunRecord> {
+    let mut records = Vec::new();
+    for (round, (direct, ours, websocat)) in [
+        (1000.0, 600.0, 300.0),
+        (900.0, 700.0, 350.0),
+        (1100.0, 650.0, 400.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let round = round as u32 + 1;
+        records.push(record(
+            "throughput",
+            "direct-tcp",
+            round,
+            metric::MIB_PER_S,
+            direct,
+        ));
+        records.push(record(
+            "throughput",
+            "relay",
+            round,
+            metric::MIB_PER_S,
+            ours,
+        ));
+        records.push(record(
+            "throughput",
+            "websocat",
+            round,
+            metric::MIB_PER_S,
+            websocat,
+        ));
+    }
+    let mut failed = record("throughput", "websockify", 1, metric::MIB_PER_S, 1.0);
+    failed.failure = Some("timed out after 60 s".into());
+    failed.client_cpu_pct = 99.0;
+    records.push(failed);
+    records
+}
+
+#[test]
+fn medians_and_ratios() {
+    let report = build(&sample(), test_machine(), &args(), None);
+    let row = &report.rows[0];
+    assert_eq!(row.values["direct-tcp"], 1000.0);
+    assert_eq!(row.values["relay"], 650.0);
+    assert_eq!(row.values["websocat"], 350.0);
+    // A failed run gives no value, only a failure line.
+    assert!(!row.values.contains_key("websockify"));
+    assert_eq!(report.failures.len(), 1);
+    assert!((row.ratios["relay/direct-tcp"] - 0.65).abs() < 1e-9);
+    assert!((row.ratios["relay/websocat"] - 650.0 / 350.0).abs() < 1e-9);
+    assert!(!row.ratios.contains_key("relay/websockify"));
+    assert_eq!(report.targets[0].met, Some(true));
+    assert_eq!(report.targets[0].measured, "0.65×");
+    assert_eq!(report.targets[1].met, None);
+}
+
+#[test]
+fn errors_are_totals_including_failed_runs() {
+    let mut records = Vec::new();
+    for round in 1..=3 {
+        let mut r = record(
+            "sessions-1000",
+            "relay",
+            round,
+            metric::ROUND_TRIPS_PER_S,
+            10.0,
+        );
+        r.errors = round as u64;
+        records.push(r);
+    }
+    let report = build(&records, test_machine(), &args(), None);
+    let errors = find(&report.rows, "sessions-1000", metric::ERRORS).unwrap();
+    assert_eq!(errors.values["relay"], 6.0);
+}
+
+#[test]
+fn table_line_formatting() {
+    let report = build(&sample(), test_machine(), &args(), None);
+    assert_eq!(
+        markdown::row_line(&report.rows[0]),
+        "| throughput | MiB/s ↑ | 1000 | 650 | 350 | — | 0.65× | 1.86× | — |"
+    );
+    assert_eq!(markdown::number(12.345), "12.3");
+    assert_eq!(markdown::number(1.2345), "1.23");
+    assert_eq!(markdown::number(0.0), "0");
+    assert_eq!(markdown::ratio(None), "—");
+    let md = markdown::render(&report);
+    assert!(md.contains("reproduce: `cargo xtask bench`"));
+    assert!(md.contains("2 × Test CPU, Linux 6.0"));
+    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes |"));
+}
+
+#[test]
+fn saturated_client_is_flagged() {
+    let mut records = sample();
+    records[0].client_cpu_pct = 97.0;
+    let report = build(&records, test_machine(), &args(), None);
+    let direct = report
+        .cpu
+        .iter()
+        .find(|c| c.scenario == "throughput" && c.contender == "direct-tcp")
+        .unwrap();
+    // Median of 97, 50, 50: not saturated overall.
+    assert!(!direct.client_saturated);
+    for r in records.iter_mut().filter(|r| r.contender == "relay") {
+        r.client_cpu_pct = 95.0;
+    }
+    let report = build(&records, test_machine(), &args(), None);
+    let ours = report.cpu.iter().find(|c| c.contender == "relay").unwrap();
+    assert!(ours.client_saturated);
+    assert!(markdown::render(&report).contains("may be the client's limit"));
+}
+
+#[test]
+fn json_shape() {
+    let page = parse_page(&["app.wasm=1000:400".into(), "app.js=200:80".into()]).unwrap();
+    let report = build(&sample(), test_machine(), &args(), page);
+    let json = serde_json::to_value(&report).unwrap();
+    for key in [
+        "machine",
+        "command",
+        "commit",
+        "rounds",
+        "runtime_secs",
+        "contenders",
+        "rows",
+        "targets",
+        "cpu",
+        "page",
+        "notes",
+        "failures",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["machine"]["nproc"], 2);
+    assert_eq!(json["contenders"][1], "relay");
+    assert_eq!(json["rows"][0]["scenario"], "throughput");
+    assert_eq!(json["rows"][0]["metric"], "mib_per_s");
+    assert_eq!(json["rows"][0]["values"]["relay"], 650.0);
+    assert_eq!(json["rows"][0]["ratios"]["relay/direct-tcp"], 0.65);
+    assert_eq!(json["targets"][0]["met"], true);
+    assert_eq!(json["page"]["gzip_total_bytes"], 480);
+    assert_eq!(json["cpu"][0]["client_saturated"], false);
+}
+
+#[test]
+fn bad_page_spec_is_an_error() {
+    assert!(parse_page(&["app.wasm=12".into()]).is_err());
+    assert!(parse_page(&[]).unwrap().is_none());
+}
+
+#[test]
+fn svg_has_a_bar_per_measured_value() {
+    let report = build(&sample(), test_machine(), &args(), None);
+    let svg = svg::render(&report);
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    let measured: usize = report.rows.iter().map(|r| r.values.len()).sum();
+    assert_eq!(svg.matches("<rect x=").count(), measured);
+}
