@@ -101,6 +101,7 @@ fn test() -> Result<(), String> {
         "frontend",
         "--target",
         "wasm32-unknown-unknown",
+        "--all-targets",
         "--",
         "-D",
         "warnings",
@@ -118,6 +119,8 @@ fn test() -> Result<(), String> {
         "wasm32-unknown-unknown",
         "--test",
         "web",
+        "--test",
+        "lesson",
     ])
     .env("CHROMEDRIVER", setup::chromedriver()?)
     .run()?;
