@@ -4,22 +4,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{start_echo, TestRelay};
+use common::TestRelay;
 use futures_util::StreamExt;
-use relay::{Config, Limits, Target};
+use relay::Limits;
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 async fn relay_with(limits: Limits) -> (TestRelay, tokio_util::sync::CancellationToken) {
-    let (echo, stop) = start_echo().await;
-    let mut config = Config {
-        limits,
-        ..Default::default()
-    };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
-    (TestRelay::start_with(config).await, stop)
+    common::echo_relay(limits).await
 }
 
 #[tokio::test]

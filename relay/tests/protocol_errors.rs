@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{start_echo, TestRelay};
+use common::TestRelay;
 use protocol::{
     frame::{apply_mask, parse_close_payload, Opcode},
     wire::{WireItem, WireParser},
 };
-use relay::{Config, Limits, Target};
+use relay::Limits;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
@@ -72,19 +72,11 @@ async fn close_code(tcp: &mut TcpStream) -> (u16, String) {
 async fn relay_with_echo(
     max_message_bytes: usize,
 ) -> (TestRelay, tokio_util::sync::CancellationToken) {
-    let (echo, stop) = start_echo().await;
-    let mut config = Config {
-        limits: Limits {
-            max_message_bytes,
-            ..Limits::default()
-        },
-        ..Default::default()
-    };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
-    (TestRelay::start_with(config).await, stop)
+    common::echo_relay(Limits {
+        max_message_bytes,
+        ..Limits::default()
+    })
+    .await
 }
 
 #[tokio::test]

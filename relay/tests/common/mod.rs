@@ -82,6 +82,21 @@ pub async fn start_echo() -> (String, CancellationToken) {
     (addr, token)
 }
 
+/// A relay with these limits and the echo service as target `echo`; the
+/// token stops the echo service.
+pub async fn echo_relay(limits: relay::Limits) -> (TestRelay, CancellationToken) {
+    let (echo, stop) = start_echo().await;
+    let mut config = Config {
+        limits,
+        ..Default::default()
+    };
+    config
+        .targets
+        .add(Target::new("echo", &echo, "").unwrap())
+        .unwrap();
+    (TestRelay::start_with(config).await, stop)
+}
+
 /// A port on 127.0.0.1 that nobody listens on (bound, then released).
 pub fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
