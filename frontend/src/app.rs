@@ -13,7 +13,7 @@ use crate::api::fetch_targets;
 use crate::components::experiments::{BadPort, FetchRaw, NoSocketApi, ThroughRelay, WsRaw};
 use crate::components::{
     Comparison, Composer, FrameInspector, HandshakeView, Header, HowItWorks, Layers, LogView,
-    Question, SideBySide, Status, TargetPicker,
+    Question, Scenarios, SideBySide, Status, TargetPicker,
 };
 use crate::i18n::Lang;
 use crate::lab::fetch_lab;
@@ -298,6 +298,7 @@ pub fn App() -> Html {
                         <SideBySide session={latest} />
                     </section>
                 </div>
+                <Scenarios />
                 <Comparison />
                 <Layers />
             </div>

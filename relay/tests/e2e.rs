@@ -34,6 +34,53 @@ async fn start_redis() -> (ChildGuard, String) {
     (guard, address)
 }
 
+/// Starts Debian's ngircd (an IRC server) in the foreground on a free port.
+async fn start_ngircd() -> (ChildGuard, String, tempfile::TempDir) {
+    let port = closed_port();
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("ngircd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[Global]\nName = irc.playground.test\nInfo = playground test\nListen = 127.0.0.1\n\
+             Ports = {port}\n[Options]\nPAM = no\nIdent = no\nDNS = no\n"
+        ),
+    )
+    .unwrap();
+    let child = std::process::Command::new("ngircd")
+        .args(["--nodaemon", "--config"])
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ngircd (apt-get install ngircd, or cargo xtask setup)");
+    let guard = ChildGuard::new("ngircd", child);
+    let address = format!("127.0.0.1:{port}");
+    browser::wait_for_port(&address, Duration::from_secs(10)).await;
+    (guard, address, dir)
+}
+
+/// Clicks the console preset labelled `label`, then Send.
+async fn send_preset(browser: &Browser, label: &str) {
+    let xpath = format!("//button[contains(@class,'preset') and normalize-space(.)='{label}']");
+    browser
+        .client
+        .find(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn relay_serving_page(targets: &[(&str, String)]) -> TestRelay {
     let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
     assert!(
@@ -163,5 +210,52 @@ async fn page_explains_a_refused_upstream_and_bad_hex() {
         .wait_for_text(".entry[data-dir='in'] .hex", "48 69 0a")
         .await;
     assert!(echoed.contains("48 69 0a"), "{echoed:?}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn presets_speak_real_redis_and_irc() {
+    let (_redis, redis_addr) = start_redis().await;
+    let (_ircd, irc_addr, _conf) = start_ngircd().await;
+    let relay = relay_serving_page(&[("redis", redis_addr), ("irc", irc_addr)]).await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
+
+    // RESP, sent as hex bytes: *1 $4 PING.
+    browser.choose_target("redis").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='open']").await;
+    send_preset(&browser, "Redis RESP").await;
+    browser
+        .wait_for_text(".entry[data-dir='in'] .text", "+PONG")
+        .await;
+    page.find(Locator::Css("#disconnect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='closed']").await;
+
+    // IRC registration: the server answers with numeric 001, the welcome.
+    browser.choose_target("irc").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='open']").await;
+    send_preset(&browser, "IRC NICK/USER").await;
+    let welcome = browser
+        .wait_for_text(".entry[data-dir='in'] .text", " 001 wsplay")
+        .await;
+    assert!(welcome.contains("Welcome"), "{welcome}");
     browser.close().await;
 }

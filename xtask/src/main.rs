@@ -121,6 +121,8 @@ fn test() -> Result<(), String> {
         "web",
         "--test",
         "lesson",
+        "--test",
+        "scenarios",
     ])
     .env("CHROMEDRIVER", setup::chromedriver()?)
     .run()?;
@@ -135,6 +137,8 @@ fn test() -> Result<(), String> {
         "e2e",
         "--test",
         "e2e_lesson",
+        "--test",
+        "e2e_scenarios",
     ])
     .run()?;
     conformance::run(&[])?;

@@ -13,6 +13,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
     ("redis-server", "redis-server"),
+    ("ngircd", "ngircd"),
 ];
 
 /// Everything: build tools and test tools.

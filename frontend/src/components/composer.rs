@@ -22,7 +22,7 @@ struct Preset {
 }
 
 /// Messages that real TCP services understand.
-const PRESETS: [Preset; 5] = [
+const PRESETS: [Preset; 6] = [
     Preset {
         label: "Redis PING",
         mode: Mode::Text,
@@ -47,6 +47,14 @@ const PRESETS: [Preset; 5] = [
         mode: Mode::Text,
         eol: Eol::Crlf,
         text: "HELO playground.local",
+    },
+    Preset {
+        // Registration: every IRC server answers with numeric 001 (welcome).
+        // Nicknames of at most 9 characters are the RFC 2812 minimum servers take.
+        label: "IRC NICK/USER",
+        mode: Mode::Text,
+        eol: Eol::Crlf,
+        text: "NICK wsplay\nUSER wsplay 0 * :Socket vs WebSocket",
     },
     Preset {
         label: "memcached stats",

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{CompareRow, Lesson, Strings};
+use super::{CompareRow, Lesson, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -130,6 +130,7 @@ pub(super) const EN: Strings = Strings {
     sys_send_failed: |reason| format!("send failed: {reason}"),
     closed: "closed: ",
     lesson: &LESSON,
+    scenarios: &SCENARIOS,
 };
 
 const LESSON: Lesson = Lesson {
@@ -361,4 +362,88 @@ const LESSON: Lesson = Lesson {
             format!("← service, {n} bytes")
         }
     },
+};
+
+const SCENARIOS: Scenarios = Scenarios {
+    nav: "Scenarios",
+    title: "Live scenarios: what WebSocket is for",
+    intro: "The article's use cases, running for real. Each panel opens its own WebSocket \
+        to a plain line-based TCP service hosted by the relay, when you press Start. Open \
+        the page in two tabs, or join from a terminal with nc: everyone shares the same \
+        room, market, arena and lamp.",
+    start: "Start",
+    stop: "Stop",
+    idle: "not started",
+    connecting: "connecting…",
+    open: "live",
+    closed: |code, reason| {
+        if reason.is_empty() {
+            format!("closed ({code})")
+        } else {
+            format!("closed ({code}): {reason}")
+        }
+    },
+    failed: |why| format!("the browser refused to open the WebSocket: {why}"),
+    traffic_in: "in ↓",
+    traffic_out: "out ↑",
+    per_second_msgs: "msg/s",
+    per_second_bytes: "B/s",
+    chat_title: "Chat room",
+    chat_claim: "Messages are pushed to everyone the moment they are said: no asking, \
+        no waiting.",
+    chat_nick: "Nickname",
+    chat_nick_set: "Set",
+    chat_placeholder: "Say something and press Enter",
+    chat_send: "Send",
+    chat_log: "Messages",
+    chat_you_are: |name| format!("you are {name}"),
+    chat_bytes_title: "The exact bytes",
+    chat_last_sent: "last line sent",
+    chat_last_received: "last line received",
+    none_yet: "nothing yet",
+    chat_nc_note: "The relay forwards these bytes unchanged. A terminal running \
+        nc 127.0.0.1 on the relay's chat port (7009 by default) sends and receives the \
+        very same bytes on a bare TCP socket; only the WebSocket frame around them differs.",
+    quotes_title: "Live quotes",
+    quotes_claim: "The server pushes each price the moment it changes. Next to it, the \
+        same feed fetched by HTTP polling once a second, measured live.",
+    quotes_symbol: "Symbol",
+    quotes_ws: "WebSocket push",
+    quotes_poll: "HTTP polling (1 s)",
+    quotes_measure: "measured",
+    quotes_updates: "updates received",
+    quotes_bytes: "bytes on the wire per update",
+    quotes_delay: "delay, published → shown (ms)",
+    quotes_method: "WebSocket: frame header (2–4 bytes, server frames are unmasked) plus \
+        payload. Polling: request line and headers (estimated, a page cannot read them) \
+        plus the response as the browser's Resource Timing reports it (transferSize), \
+        divided by the quotes the polls carried, empty polls included. Delay: from the \
+        quote's published_ms to Date.now() when it is shown.",
+    quotes_waiting: "waiting for quotes…",
+    quotes_poll_failed: |why| format!("a poll failed: {why}"),
+    game_title: "Online game",
+    game_claim: "Every move is broadcast to every player at once. Open a second tab to \
+        play against yourself; the round trip is measured with PING/PONG every second.",
+    game_moves: ["Up", "Down", "Left", "Right"],
+    game_keys: "Click the arena, then use the arrow keys.",
+    game_scores: "Scores",
+    game_rtt: "round trip",
+    game_you: "you",
+    game_arena: "The arena",
+    lamp_title: "Remote control",
+    lamp_claim: "A lamp everyone controls together. Each change is pushed as a STATE \
+        line to every client, this page included.",
+    lamp_on: "On",
+    lamp_off: "Off",
+    lamp_brightness: "Brightness",
+    lamp_color: "Colour",
+    lamp_label: "The lamp",
+    lamp_state: |on, brightness, color| {
+        format!(
+            "{}, brightness {brightness}, {color}",
+            if on { "on" } else { "off" }
+        )
+    },
+    lamp_nc_note: "Try it from a terminal: nc 127.0.0.1 on the relay's lamp port (7012 by \
+        default), then type OFF. This page follows at once.",
 };

@@ -7,10 +7,12 @@ use crate::state::{CloseInfo, TargetsError};
 
 mod en;
 pub mod lesson;
+pub mod scenarios;
 mod zh;
 
 use en::EN;
 pub use lesson::{CompareRow, Lesson};
+pub use scenarios::Scenarios;
 use zh::ZH;
 
 /// A language of the page.
@@ -195,6 +197,8 @@ pub struct Strings {
 
     /// The lesson's text: experiments, protocol views, comparison.
     pub lesson: &'static Lesson,
+    /// The live scenarios' text: chat, quotes, game, lamp.
+    pub scenarios: &'static Scenarios,
 }
 
 impl Strings {
@@ -284,6 +288,7 @@ impl Strings {
             sys_open_failed: _,
             sys_send_failed: _,
             lesson: _,
+            scenarios: _,
         } = *self;
         vec![
             title,
@@ -347,7 +352,12 @@ mod tests {
     fn every_language_has_every_string() {
         for lang in Lang::ALL {
             let s = lang.strings();
-            for (i, text) in s.fixed().iter().chain(&s.lesson.fixed()).enumerate() {
+            let all = s
+                .fixed()
+                .into_iter()
+                .chain(s.lesson.fixed())
+                .chain(s.scenarios.fixed());
+            for (i, text) in all.enumerate() {
                 assert!(
                     !text.trim().is_empty(),
                     "{lang:?}: fixed string #{i} is empty"
@@ -368,7 +378,9 @@ mod tests {
                 (s.sys_connecting)("ws://h/ws/echo"),
                 (s.sys_open_failed)("x"),
                 (s.sys_send_failed)("x"),
-            ];
+            ]
+            .into_iter()
+            .chain(s.scenarios.formatted());
             for text in formatted {
                 assert!(
                     !text.trim().is_empty(),
@@ -402,6 +414,15 @@ mod tests {
             same,
             ["FIN", "Socket", "WebSocket", "WebSocket", "TCP", "IP"]
         );
+        let same: Vec<_> = en
+            .scenarios
+            .fixed()
+            .into_iter()
+            .zip(zh.scenarios.fixed())
+            .filter(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect();
+        assert!(same.is_empty(), "untranslated: {same:?}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! 简体中文.
 
-use super::{CompareRow, Lesson, Strings};
+use super::{CompareRow, Lesson, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -116,6 +116,7 @@ pub(super) const ZH: Strings = Strings {
     sys_send_failed: |reason| format!("发送失败：{reason}"),
     closed: "已关闭：",
     lesson: &LESSON,
+    scenarios: &SCENARIOS,
 };
 
 const LESSON: Lesson = Lesson {
@@ -326,4 +327,78 @@ const LESSON: Lesson = Lesson {
             format!("← 服务，{n} 字节")
         }
     },
+};
+
+const SCENARIOS: Scenarios = Scenarios {
+    nav: "场景",
+    title: "实时场景：WebSocket 用在哪里",
+    intro: "文章里的应用场景，真实运行。按下“开始”后，每个面板都会打开自己的 WebSocket，\
+        连到中继托管的一个基于文本行的普通 TCP 服务。在两个标签页里打开本页，或用终端 nc 加入：\
+        大家共享同一个聊天室、行情、竞技场和台灯。",
+    start: "开始",
+    stop: "停止",
+    idle: "未开始",
+    connecting: "连接中…",
+    open: "实时",
+    closed: |code, reason| {
+        if reason.is_empty() {
+            format!("已关闭（{code}）")
+        } else {
+            format!("已关闭（{code}）：{reason}")
+        }
+    },
+    failed: |why| format!("浏览器拒绝打开 WebSocket：{why}"),
+    traffic_in: "收 ↓",
+    traffic_out: "发 ↑",
+    per_second_msgs: "条/秒",
+    per_second_bytes: "字节/秒",
+    chat_title: "聊天室",
+    chat_claim: "消息一说出就推送给所有人：不用询问，也不用等待。",
+    chat_nick: "昵称",
+    chat_nick_set: "设置",
+    chat_placeholder: "输入内容，按回车发送",
+    chat_send: "发送",
+    chat_log: "消息",
+    chat_you_are: |name| format!("你是 {name}"),
+    chat_bytes_title: "确切的字节",
+    chat_last_sent: "最后发出的一行",
+    chat_last_received: "最后收到的一行",
+    none_yet: "暂无",
+    chat_nc_note: "中继原样转发这些字节。在终端里对中继的聊天端口（默认 7009）运行 \
+        nc 127.0.0.1，会在裸 TCP 套接字上收发完全相同的字节；不同的只是外面包的 WebSocket 帧。",
+    quotes_title: "实时行情",
+    quotes_claim: "价格一变，服务器就立即推送。旁边是同一行情源每秒一次的 HTTP 轮询，实时测量对比。",
+    quotes_symbol: "股票",
+    quotes_ws: "WebSocket 推送",
+    quotes_poll: "HTTP 轮询（1 秒）",
+    quotes_measure: "测量项",
+    quotes_updates: "收到的更新数",
+    quotes_bytes: "每次更新的线上字节数",
+    quotes_delay: "延迟，发布 → 显示（毫秒）",
+    quotes_method: "WebSocket：帧头（2–4 字节，服务器帧不加掩码）加载荷。轮询：请求行和请求头\
+        （估算，页面读不到它们）加浏览器 Resource Timing 报告的响应大小（transferSize），\
+        除以这些轮询带回的行情条数，空轮询也算在内。延迟：从行情的 published_ms 到显示时的 Date.now()。",
+    quotes_waiting: "等待行情…",
+    quotes_poll_failed: |why| format!("一次轮询失败：{why}"),
+    game_title: "在线游戏",
+    game_claim: "每一步都同时广播给所有玩家。再开一个标签页就能自己和自己对战；\
+        往返时延每秒用 PING/PONG 测量一次。",
+    game_moves: ["上", "下", "左", "右"],
+    game_keys: "点一下竞技场，然后用方向键。",
+    game_scores: "得分",
+    game_rtt: "往返时延",
+    game_you: "你",
+    game_arena: "竞技场",
+    lamp_title: "远程控制",
+    lamp_claim: "一盏大家一起控制的台灯。每次改变都以 STATE 行推送给每个客户端，包括本页。",
+    lamp_on: "开",
+    lamp_off: "关",
+    lamp_brightness: "亮度",
+    lamp_color: "颜色",
+    lamp_label: "台灯",
+    lamp_state: |on, brightness, color| {
+        format!("{}，亮度 {brightness}，{color}", if on { "开" } else { "关" })
+    },
+    lamp_nc_note: "在终端里试试：对中继的台灯端口（默认 7012）运行 nc 127.0.0.1，然后输入 OFF。\
+        本页会立刻跟着变。",
 };
