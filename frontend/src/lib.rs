@@ -13,6 +13,7 @@ pub mod components;
 pub mod hex;
 pub mod i18n;
 pub mod lab;
+pub mod saved;
 pub mod scenarios;
 pub mod socket;
 pub mod state;

@@ -259,3 +259,100 @@ async fn presets_speak_real_redis_and_irc() {
     assert!(welcome.contains("Welcome"), "{welcome}");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn saved_messages_survive_a_reload_and_can_be_deleted() {
+    let (echo, _stop) = common::start_echo().await;
+    let relay = relay_serving_page(&[("echo", echo)]).await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
+
+    browser.wait_for("#composer").await;
+    page.find(Locator::Css("#composer"))
+        .await
+        .unwrap()
+        .send_keys("hello saved")
+        .await
+        .unwrap();
+    browser.choose_option("#eol", "lf").await;
+    page.find(Locator::Css("#saved-name"))
+        .await
+        .unwrap()
+        .send_keys("greeting")
+        .await
+        .unwrap();
+    page.find(Locator::Css("#save-message"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for(".saved-item[data-name='greeting']").await;
+
+    // Kept in the browser: still there after a reload, and it fills the composer.
+    page.refresh().await.unwrap();
+    browser
+        .wait_for(".saved-item[data-name='greeting'] .use-saved")
+        .await;
+    page.find(Locator::Css(".saved-item[data-name='greeting'] .use-saved"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let text = page
+        .find(Locator::Css("#composer"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(text.as_deref(), Some("hello saved"));
+    let eol = page
+        .find(Locator::Css("#eol"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(eol.as_deref(), Some("lf"));
+
+    // Using it sends those bytes through the relay.
+    browser.choose_target("echo").await;
+    page.find(Locator::Css("#connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#status[data-state='open']").await;
+    page.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text(".entry[data-dir='in'] .text", "hello saved\\n")
+        .await;
+
+    page.find(Locator::Css(
+        ".saved-item[data-name='greeting'] .delete-saved",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    page.refresh().await.unwrap();
+    browser.wait_for("#saved-name").await;
+    assert!(
+        page.find_all(Locator::Css(".saved-item"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "deleted message came back"
+    );
+    browser.close().await;
+}

@@ -4,9 +4,10 @@
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::use_strings;
+use super::{saved_messages::SavedMessages, use_strings};
 use crate::hex::{format_hex, parse_hex, HexError};
 use crate::i18n::Strings;
+use crate::saved::SavedMessage;
 use crate::state::Payload;
 
 /// How many bytes the preview shows before it cuts off.
@@ -301,6 +302,21 @@ pub fn Composer(props: &ComposerProps) -> Html {
         }
     });
 
+    let current = SavedMessage {
+        name: String::new(),
+        mode: mode.value().to_owned(),
+        eol: eol.value().to_owned(),
+        text: (*text).clone(),
+    };
+    let onuse_saved = {
+        let (text, mode, eol, error) = (text.clone(), mode.clone(), eol.clone(), error.clone());
+        Callback::from(move |message: SavedMessage| {
+            mode.set(Mode::from_value(&message.mode));
+            eol.set(Eol::from_value(&message.eol));
+            text.set(message.text);
+            error.set(None);
+        })
+    };
     let hex_mode = *mode == Mode::Hex;
     let preview = match compose(&text, *mode, *eol) {
         Ok(payload) if !text.is_empty() || !hex_mode => {
@@ -366,6 +382,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 </button>
             </div>
             <p class="hint">{ s.send_hint }</p>
+            <SavedMessages current={current} onuse={onuse_saved} />
         </div>
     }
 }

@@ -11,6 +11,7 @@ pub mod header;
 pub mod how_it_works;
 pub mod log_view;
 pub mod question;
+pub mod saved_messages;
 pub mod scenarios;
 pub mod side_by_side;
 pub mod status;

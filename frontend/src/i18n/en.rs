@@ -1,6 +1,6 @@
 //! English.
 
-use super::{CompareRow, Lesson, Scenarios, Strings};
+use super::{CompareRow, Lesson, Saved, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -131,6 +131,18 @@ pub(super) const EN: Strings = Strings {
     closed: "closed: ",
     lesson: &LESSON,
     scenarios: &SCENARIOS,
+    saved: &SAVED,
+};
+
+const SAVED: Saved = Saved {
+    title: "Saved messages",
+    name_placeholder: "Name this message",
+    save: "Save",
+    use_hint: "Put this message in the composer",
+    delete: "Delete",
+    empty:
+        "Nothing saved yet. Name what is in the composer and press Save; it stays in this browser.",
+    name_needed: "Give the message a name first.",
 };
 
 const LESSON: Lesson = Lesson {

@@ -7,11 +7,13 @@ use crate::state::{CloseInfo, TargetsError};
 
 mod en;
 pub mod lesson;
+pub mod saved;
 pub mod scenarios;
 mod zh;
 
 use en::EN;
 pub use lesson::{CompareRow, Lesson};
+pub use saved::Saved;
 pub use scenarios::Scenarios;
 use zh::ZH;
 
@@ -199,6 +201,8 @@ pub struct Strings {
     pub lesson: &'static Lesson,
     /// The live scenarios' text: chat, quotes, game, lamp.
     pub scenarios: &'static Scenarios,
+    /// The composer's saved messages.
+    pub saved: &'static Saved,
 }
 
 impl Strings {
@@ -289,6 +293,7 @@ impl Strings {
             sys_send_failed: _,
             lesson: _,
             scenarios: _,
+            saved: _,
         } = *self;
         vec![
             title,
@@ -356,7 +361,8 @@ mod tests {
                 .fixed()
                 .into_iter()
                 .chain(s.lesson.fixed())
-                .chain(s.scenarios.fixed());
+                .chain(s.scenarios.fixed())
+                .chain(s.saved.fixed());
             for (i, text) in all.enumerate() {
                 assert!(
                     !text.trim().is_empty(),

@@ -1,6 +1,6 @@
 //! 简体中文.
 
-use super::{CompareRow, Lesson, Scenarios, Strings};
+use super::{CompareRow, Lesson, Saved, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -117,6 +117,17 @@ pub(super) const ZH: Strings = Strings {
     closed: "已关闭：",
     lesson: &LESSON,
     scenarios: &SCENARIOS,
+    saved: &SAVED,
+};
+
+const SAVED: Saved = Saved {
+    title: "已保存的消息",
+    name_placeholder: "给这条消息起个名字",
+    save: "保存",
+    use_hint: "把这条消息放进编辑框",
+    delete: "删除",
+    empty: "还没有保存的消息。给编辑框里的内容起个名字再点“保存”；它只保存在这个浏览器里。",
+    name_needed: "请先给消息起个名字。",
 };
 
 const LESSON: Lesson = Lesson {
