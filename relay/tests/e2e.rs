@@ -109,14 +109,7 @@ async fn page_pings_a_real_redis_through_the_relay() {
     let page = &browser.client;
     page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
-    browser.choose_target("redis").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.wait_for("#status[data-state='open']").await;
+    browser.connect_to("redis").await;
 
     browser.choose_option("#eol", "crlf").await;
     browser.choose_option("#mode", "text").await;
@@ -151,13 +144,7 @@ async fn page_explains_a_refused_upstream_and_bad_hex() {
     page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     // An upstream that is down: the close code and the relay's reason, in the page.
-    browser.choose_target("down").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.start_connect("down").await;
     browser.wait_for("#status[data-state='closed']").await;
     let status = page
         .find(Locator::Css("#status"))
@@ -173,14 +160,7 @@ async fn page_explains_a_refused_upstream_and_bad_hex() {
     );
 
     // The relay still serves: echo works, and malformed hex is caught in the page.
-    browser.choose_target("echo").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.wait_for("#status[data-state='open']").await;
+    browser.connect_to("echo").await;
     browser.choose_option("#mode", "hex").await;
     let composer = page.find(Locator::Css("#composer")).await.unwrap();
     composer.send_keys("48 69 0").await.unwrap();
@@ -223,14 +203,7 @@ async fn presets_speak_real_redis_and_irc() {
     page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     // RESP, sent as hex bytes: *1 $4 PING.
-    browser.choose_target("redis").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.wait_for("#status[data-state='open']").await;
+    browser.connect_to("redis").await;
     send_preset(&browser, "Redis RESP").await;
     browser
         .wait_for_text(".entry[data-dir='in'] .text", "+PONG")
@@ -244,14 +217,7 @@ async fn presets_speak_real_redis_and_irc() {
     browser.wait_for("#status[data-state='closed']").await;
 
     // IRC registration: the server answers with numeric 001, the welcome.
-    browser.choose_target("irc").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.wait_for("#status[data-state='open']").await;
+    browser.connect_to("irc").await;
     send_preset(&browser, "IRC NICK/USER").await;
     let welcome = browser
         .wait_for_text(".entry[data-dir='in'] .text", " 001 wsplay")
@@ -319,14 +285,7 @@ async fn saved_messages_survive_a_reload_and_can_be_deleted() {
     assert_eq!(eol.as_deref(), Some("lf"));
 
     // Using it sends those bytes through the relay.
-    browser.choose_target("echo").await;
-    page.find(Locator::Css("#connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.wait_for("#status[data-state='open']").await;
+    browser.connect_to("echo").await;
     page.find(Locator::Css("#send"))
         .await
         .unwrap()

@@ -148,6 +148,24 @@ impl Browser {
             .unwrap();
     }
 
+    /// Picks `target` in the console and presses Connect.
+    pub async fn start_connect(&self, target: &str) {
+        self.choose_target(target).await;
+        self.client
+            .find(Locator::Css("#connect"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Picks `target`, presses Connect, and waits until the session is open.
+    pub async fn connect_to(&self, target: &str) {
+        self.start_connect(target).await;
+        self.wait_for("#status[data-state='open']").await;
+    }
+
     /// Picks a target in the target list (which the page fetches from the relay).
     pub async fn choose_target(&self, name: &str) {
         self.choose_option("#target", name).await;
