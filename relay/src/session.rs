@@ -197,7 +197,7 @@ async fn run_session(
     tap_event(TapEvent::UpstreamConnected {
         connect_us: started.elapsed().as_micros() as u64,
     });
-    tracing::info!("session open");
+    tracing::debug!("session open");
     let (tcp_read, tcp_write) = tcp.into_split();
     let options = BridgeOptions {
         read_chunk_bytes: limits.read_chunk_bytes,
