@@ -81,8 +81,17 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
 pub fn self_cpu_time() -> Option<Duration> {
     let mut total = Duration::ZERO;
     for task in fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let schedstat = fs::read_to_string(task.path().join("schedstat")).ok()?;
-        let on_cpu_ns: u64 = schedstat.split_whitespace().next()?.parse().ok()?;
+        // A thread may exit between the listing and the read: skip it.
+        let Ok(schedstat) = fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        let Some(on_cpu_ns) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
         total += Duration::from_nanos(on_cpu_ns);
     }
     Some(total)
