@@ -95,6 +95,12 @@ pub struct Args {
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
 
+    /// A reverse proxy in front of the relay whose X-Forwarded-For header is
+    /// believed for per-address limits and logs (repeatable). From any other
+    /// peer the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Serve TLS (https://, wss://) with this PEM certificate chain (needs --tls-key).
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -160,6 +166,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         dist_dir: args.dist.clone(),
         no_tap: args.no_tap,
         ws_echo: args.ws_echo,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);

@@ -32,6 +32,8 @@ pub struct Config {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Which browser origins may open sessions and taps.
     pub origins: crate::origin::OriginPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_ip`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Serve `/ws-echo`, a WebSocket endpoint echoing messages itself (for
     /// conformance tests of the WebSocket layer).
     pub ws_echo: bool,

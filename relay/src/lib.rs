@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bridge;
 pub mod caps;
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod conn;
 pub mod metrics;

@@ -17,6 +17,7 @@ use crate::{
     auth::{read_offer, token_matches},
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
     caps::{CapError, SessionPermit},
+    client_ip::client_ip,
     conn::Peer,
     origin::OriginCheck,
     server::AppState,
@@ -111,14 +112,15 @@ fn open(
             return rejection.into_response();
         }
     };
-    let permit = match state.caps.acquire(peer.addr.ip()) {
+    let client = client_ip(peer.addr.ip(), &headers, &state.config.trusted_proxies);
+    let permit = match state.caps.acquire(client) {
         Ok(permit) => permit,
         Err(err) => {
             let (status, reason) = match err {
                 CapError::Total(_) => (StatusCode::SERVICE_UNAVAILABLE, "session_limit"),
                 CapError::PerIp(_) => (StatusCode::TOO_MANY_REQUESTS, "per_ip_limit"),
             };
-            tracing::warn!(?peer, %err, "session refused");
+            tracing::warn!(?peer, %client, %err, "session refused");
             state.metrics.refused(reason);
             return (status, format!("{err}\n")).into_response();
         }
@@ -147,7 +149,7 @@ fn open(
         .max_frame_size(limits.max_message_bytes)
         .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))
         .on_upgrade(move |socket| {
-            let span = tracing::info_span!("session", ?peer, target = %target.name);
+            let span = tracing::info_span!("session", ?peer, %client, target = %target.name);
             let sessions = state.sessions.clone();
             sessions.track_future(run_session(socket, target, tap, state, permit).instrument(span))
         })

@@ -172,3 +172,54 @@ async fn a_client_that_never_finishes_its_request_is_dropped() {
         }
     }
 }
+
+#[tokio::test]
+async fn forwarded_for_counts_per_visitor_only_behind_a_trusted_proxy() {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error};
+    let open_as = |relay: &TestRelay, visitor: &str| {
+        let mut request = relay.ws_url("echo").into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("X-Forwarded-For", visitor.parse().unwrap());
+        connect_async(request)
+    };
+    let limits = Limits {
+        max_sessions_per_ip: 1,
+        ..Limits::default()
+    };
+
+    // Behind a trusted proxy (the test client is it), each visitor has its own cap.
+    let (echo, _stop) = common::start_echo().await;
+    let mut config = relay::Config {
+        limits: limits.clone(),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    };
+    config
+        .targets
+        .add(relay::Target::new("echo", &echo, "").unwrap())
+        .unwrap();
+    let relay = TestRelay::start_with(config).await;
+    let _a = open_as(&relay, "203.0.113.1").await.unwrap();
+    let _b = open_as(&relay, "203.0.113.2")
+        .await
+        .expect("another visitor has its own cap");
+    match open_as(&relay, "203.0.113.1").await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!(
+            "second session of one visitor opened: {:?}",
+            other.map(|_| ())
+        ),
+    }
+
+    // Without trust the header is ignored: everyone is 127.0.0.1.
+    let (relay, _stop2) = relay_with(limits).await;
+    let _c = open_as(&relay, "203.0.113.1").await.unwrap();
+    match open_as(&relay, "203.0.113.2").await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!(
+            "a forged X-Forwarded-For bypassed the cap: {:?}",
+            other.map(|_| ())
+        ),
+    }
+}
