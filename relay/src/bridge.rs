@@ -10,7 +10,7 @@
 //! in-memory pipes and integration-tested on real sockets.
 
 use std::{
-    sync::atomic::{AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
@@ -95,6 +95,8 @@ pub struct BridgeOptions {
     pub keepalive: Duration,
     /// Close (1001) a session that carried no data either way for this long.
     pub idle_timeout: Duration,
+    /// Close (1011) a session whose TCP service takes no bytes for this long.
+    pub upstream_stall: Duration,
 }
 
 /// When each side was last heard from, in milliseconds since the session began.
@@ -102,6 +104,9 @@ struct Activity {
     start: Instant,
     heard_from_browser_ms: AtomicU64,
     data_ms: AtomicU64,
+    /// Set while browser → TCP waits on the TCP service: the browser's frames
+    /// (pongs included) are then unread, which is not the browser's fault.
+    writing_upstream: AtomicBool,
 }
 
 impl Activity {
@@ -110,6 +115,7 @@ impl Activity {
             start: Instant::now(),
             heard_from_browser_ms: AtomicU64::new(0),
             data_ms: AtomicU64::new(0),
+            writing_upstream: AtomicBool::new(false),
         }
     }
 
@@ -128,6 +134,12 @@ impl Activity {
 
     fn since(&self, mark: &AtomicU64) -> Duration {
         Duration::from_millis(self.now_ms().saturating_sub(mark.load(Ordering::Relaxed)))
+    }
+
+    /// Nothing from the browser for `limit`, while we were listening.
+    fn browser_silent(&self, limit: Duration) -> bool {
+        !self.writing_upstream.load(Ordering::Relaxed)
+            && self.since(&self.heard_from_browser_ms) > limit
     }
 }
 
@@ -149,6 +161,9 @@ enum DownEnd {
     BrowserSilent,
     /// No data for the idle timeout; close 1001 sent.
     Idle,
+    /// The relay is shutting down: what the TCP service had sent was
+    /// delivered, then close 1001 sent.
+    Shutdown,
 }
 
 /// Runs the bridge until both directions are done, the relay shuts down, or
@@ -175,7 +190,7 @@ where
         let up = pump_up(
             &mut ws_rx,
             &mut tcp_write,
-            options.tap.as_ref(),
+            options,
             &activity,
             &mut bytes_up,
         );
@@ -183,6 +198,7 @@ where
             &mut tcp_read,
             &mut ws_tx,
             options,
+            shutdown,
             &activity,
             &mut bytes_down,
         );
@@ -198,7 +214,6 @@ where
                 }
                 First::Down(end)
             }
-            () = shutdown.cancelled() => First::Shutdown,
         }
     };
 
@@ -213,6 +228,10 @@ where
         First::Up(UpEnd::UpstreamWrite(err)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
             send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
+            // The browser may still be sending: read (and drop) its frames
+            // until its close reply, so our close isn't lost to a TCP reset.
+            let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
+            let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
             BridgeEnd::UpstreamFailed(reason)
         }
         First::Down(DownEnd::UpstreamEof) => BridgeEnd::UpstreamClosed,
@@ -222,13 +241,7 @@ where
             BridgeEnd::BrowserFailed("the browser stopped answering pings".into())
         }
         First::Down(DownEnd::Idle) => BridgeEnd::Idle,
-        First::Shutdown => {
-            send_close(&mut ws_tx, CloseCode::GOING_AWAY, "relay is shutting down").await;
-            // Let the close reply arrive so the browser sees a clean 1001.
-            let drain = async { while let Some(Ok(_)) = ws_rx.next().await {} };
-            let _timed_out = tokio::time::timeout(options.close_grace, drain).await;
-            BridgeEnd::Shutdown
-        }
+        First::Down(DownEnd::Shutdown) => BridgeEnd::Shutdown,
     };
     BridgeReport {
         end,
@@ -240,14 +253,13 @@ where
 enum First {
     Up(UpEnd),
     Down(DownEnd),
-    Shutdown,
 }
 
 /// Browser → TCP. Returns when the WebSocket ends or the TCP write fails.
 async fn pump_up<S, E, T>(
     ws_rx: &mut S,
     tcp_write: &mut T,
-    tap: Option<&TapSink>,
+    options: &BridgeOptions,
     activity: &Activity,
     bytes: &mut u64,
 ) -> UpEnd
@@ -277,10 +289,16 @@ where
             Some(Err(err)) => return UpEnd::BrowserFailed(err.to_string(), close_code_for(&err)),
             None => return UpEnd::BrowserClosed,
         };
-        if let Err(err) = tcp_write.write_all(&data).await {
+        activity.writing_upstream.store(true, Ordering::Relaxed);
+        let written = write_all_or_stall(tcp_write, &data, options.upstream_stall).await;
+        activity.writing_upstream.store(false, Ordering::Relaxed);
+        // Listening to the browser again from now: what it queued meanwhile
+        // (pongs included) is read next.
+        activity.heard_from_browser();
+        if let Err(err) = written {
             return UpEnd::UpstreamWrite(err);
         }
-        if let Some(tap) = tap {
+        if let Some(tap) = &options.tap {
             tap.record(TapSource::RelayToUpstream, &data);
         }
         activity.data();
@@ -288,12 +306,40 @@ where
     }
 }
 
+/// Writes all of `data`, failing if the TCP service takes no bytes at all for
+/// `stall_limit` (a slow reader that makes progress is waited for).
+async fn write_all_or_stall<T: AsyncWrite + Unpin>(
+    tcp_write: &mut T,
+    mut data: &[u8],
+    stall_limit: Duration,
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    while !data.is_empty() {
+        match tokio::time::timeout(stall_limit, tcp_write.write(data)).await {
+            Ok(Ok(0)) => return Err(ErrorKind::WriteZero.into()),
+            Ok(Ok(n)) => data = &data[n..],
+            Ok(Err(err)) => return Err(err),
+            Err(_) => {
+                let why = format!("it took no data for {} s", stall_limit.as_secs_f32());
+                return Err(Error::new(ErrorKind::TimedOut, why));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Once the relay is shutting down, the TCP service's bytes are still
+/// forwarded until none arrived for this long (or `close_grace` passed).
+const DRAIN_QUIET: Duration = Duration::from_millis(100);
+
 /// TCP → browser, plus keepalive pings and the idle timeout. Returns after
-/// sending the close that ends this direction.
+/// sending the close that ends this direction. At shutdown it first delivers
+/// what the TCP service already sent (see [`DRAIN_QUIET`]).
 async fn pump_down<R, S>(
     tcp_read: &mut R,
     ws_tx: &mut S,
     options: &BridgeOptions,
+    shutdown: &CancellationToken,
     activity: &Activity,
     bytes: &mut u64,
 ) -> DownEnd
@@ -306,13 +352,39 @@ where
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticker.reset(); // the first tick is one period from now, not immediate
     let mut buf = BytesMut::with_capacity(options.read_chunk_bytes);
+    // Registered once, not on every read.
+    let shutting_down = shutdown.cancelled();
+    tokio::pin!(shutting_down);
+    // When draining must end, once the relay is shutting down.
+    let mut drain_until: Option<tokio::time::Instant> = None;
     loop {
+        if drain_until.is_some_and(|until| tokio::time::Instant::now() >= until) {
+            send_close(ws_tx, CloseCode::GOING_AWAY, SHUTDOWN_REASON).await;
+            return DownEnd::Shutdown;
+        }
+        let drained = async {
+            match drain_until {
+                Some(until) => {
+                    let quiet = tokio::time::Instant::now() + DRAIN_QUIET;
+                    tokio::time::sleep_until(until.min(quiet)).await;
+                }
+                None => std::future::pending().await,
+            }
+        };
         buf.reserve(options.read_chunk_bytes);
         // `read_buf` is cancel-safe: a tick never loses bytes.
         let read = tokio::select! {
             read = tcp_read.read_buf(&mut buf) => read,
+            () = &mut shutting_down, if drain_until.is_none() => {
+                drain_until = Some(tokio::time::Instant::now() + options.close_grace);
+                continue;
+            }
+            () = drained => {
+                send_close(ws_tx, CloseCode::GOING_AWAY, SHUTDOWN_REASON).await;
+                return DownEnd::Shutdown;
+            }
             _ = ticker.tick() => {
-                if activity.since(&activity.heard_from_browser_ms) > silent_limit {
+                if activity.browser_silent(silent_limit) {
                     return DownEnd::BrowserSilent;
                 }
                 let idle = activity.since(&activity.data_ms);
@@ -355,6 +427,9 @@ where
         }
     }
 }
+
+/// The close reason sent to every session when the relay shuts down.
+pub const SHUTDOWN_REASON: &str = "relay is shutting down";
 
 /// The close code for a WebSocket error from the browser's side (RFC 6455
 /// §7.4.1), found by looking for tungstenite's error in the source chain.

@@ -63,6 +63,9 @@ pub struct Limits {
     pub keepalive: Duration,
     /// Sessions with no data either way for this long are closed (1001).
     pub idle_timeout: Duration,
+    /// A TCP service that takes none of the browser's bytes for this long is
+    /// stuck: the session is closed (1011).
+    pub upstream_stall: Duration,
     /// A connection must send a complete HTTP request (the upgrade included)
     /// within this long of connecting or of its previous response.
     pub request_timeout: Duration,
@@ -81,6 +84,7 @@ impl Default for Limits {
             read_chunk_bytes: 64 << 10,
             keepalive: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(600),
+            upstream_stall: Duration::from_secs(60),
             request_timeout: Duration::from_secs(10),
             max_sessions: 20_000,
             max_sessions_per_ip: 256,
@@ -114,6 +118,8 @@ pub struct FileLimits {
     pub keepalive_secs: Option<u64>,
     /// See [`Limits::idle_timeout`], in seconds.
     pub idle_timeout_secs: Option<u64>,
+    /// See [`Limits::upstream_stall`], in seconds.
+    pub upstream_stall_secs: Option<u64>,
     /// See [`Limits::request_timeout`], in milliseconds.
     pub request_timeout_ms: Option<u64>,
     /// See [`Limits::max_sessions`].
@@ -193,6 +199,9 @@ impl FileConfig {
         }
         if let Some(secs) = self.limits.idle_timeout_secs {
             limits.idle_timeout = Duration::from_secs(secs.max(1));
+        }
+        if let Some(secs) = self.limits.upstream_stall_secs {
+            limits.upstream_stall = Duration::from_secs(secs.max(1));
         }
     }
 }

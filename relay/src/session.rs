@@ -176,7 +176,7 @@ async fn run_session(
     let tcp = tokio::select! {
         result = connect_upstream(&target.address, limits.connect_timeout) => result,
         () = state.shutdown.cancelled() => {
-            send_close(&mut socket, CloseCode::GOING_AWAY, "relay is shutting down").await;
+            send_close(&mut socket, CloseCode::GOING_AWAY, crate::bridge::SHUTDOWN_REASON).await;
             state.metrics.session_ended(&target.name, "shutdown", 0, 0);
             return;
         }
@@ -208,6 +208,7 @@ async fn run_session(
         tap: tap.clone(),
         keepalive: limits.keepalive,
         idle_timeout: limits.idle_timeout,
+        upstream_stall: limits.upstream_stall,
     };
     let report = bridge(socket, tcp_read, tcp_write, &options, &state.shutdown).await;
     tap_event(TapEvent::Closed {

@@ -77,7 +77,7 @@ async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) 
                     Some(Ok(_)) => {}
                 },
                 () = state.shutdown.cancelled() => {
-                    send_close(&mut socket, CloseCode::GOING_AWAY, "relay is shutting down").await;
+                    send_close(&mut socket, CloseCode::GOING_AWAY, crate::bridge::SHUTDOWN_REASON).await;
                     break;
                 }
             }

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use common::{closed_port, start_echo, wait_until, TestRelay};
+use common::{close_of, closed_port, pattern, start_echo, wait_until, TestRelay};
 use futures_util::{SinkExt, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::{
@@ -19,26 +19,6 @@ use tokio::{
     net::TcpListener,
 };
 use tokio_tungstenite::{connect_async, tungstenite::Message};
-
-/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
-fn pattern(len: usize, mut seed: u64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        out.extend_from_slice(&seed.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
-fn close_of(msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>) -> (u16, String) {
-    match msg {
-        Some(Ok(Message::Close(Some(frame)))) => (frame.code.into(), frame.reason.to_string()),
-        other => panic!("expected a close frame, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn binary_round_trip_is_byte_exact() {

@@ -1,4 +1,5 @@
-//! Shutting down: open sessions get close 1001, and the binary exits 0 on SIGTERM.
+//! Shutting down: open sessions get close 1001 after the bytes already in
+//! flight either way have arrived, and the binary exits 0 on SIGTERM.
 
 mod common;
 
@@ -8,8 +9,12 @@ use std::{
     time::Duration,
 };
 
-use common::{start_echo, TestRelay};
-use futures_util::StreamExt;
+use common::{close_of, pattern, start_echo, TestRelay};
+use futures_util::{SinkExt, StreamExt};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 #[tokio::test]
@@ -30,6 +35,95 @@ async fn shutdown_closes_sessions_with_1001_and_returns() {
     let mut relay = relay;
     let result = tokio::time::timeout(Duration::from_secs(10), &mut relay.task).await;
     assert!(matches!(result, Ok(Ok(Ok(())))), "{result:?}");
+}
+
+#[tokio::test]
+async fn at_shutdown_what_the_service_sent_reaches_the_browser_before_1001() {
+    // The service sends 32 MiB at once (more than the socket buffers on the
+    // way hold) and then stays quiet, connection open; the browser is slow to
+    // read them. Shutdown starts meanwhile.
+    const TOTAL: usize = 32 << 20;
+    let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay = TestRelay::start(&[("talker", upstream.local_addr().unwrap().to_string())]).await;
+    let (mut ws, _) = connect_async(relay.ws_url("talker")).await.unwrap();
+    let (mut conn, _) = upstream.accept().await.unwrap();
+    let data = pattern(TOTAL, 5);
+    let sent = data.clone();
+    let _service = tokio::spawn(async move {
+        conn.write_all(&sent).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(30)).await; // quiet, still open
+        conn
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    relay.shutdown.cancel();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the browser is busy
+
+    let mut got = Vec::with_capacity(TOTAL);
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Binary(b)))) => got.extend_from_slice(&b),
+            Ok(other) => break close_of(other),
+            Err(_) => panic!("no close after {} bytes", got.len()),
+        }
+    };
+    assert_eq!(close, (1001, "relay is shutting down".to_owned()));
+    assert_eq!(got.len(), TOTAL, "bytes lost at shutdown");
+    assert!(got == data, "bytes changed at shutdown");
+}
+
+#[tokio::test]
+async fn at_shutdown_what_the_browser_sent_reaches_the_service() {
+    // The browser sends 32 MiB (more than the socket buffers on the way
+    // hold); the service is slow to start reading, so the bytes are still in
+    // flight when shutdown starts.
+    const TOTAL: usize = 32 << 20;
+    let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay = TestRelay::start(&[("sink", upstream.local_addr().unwrap().to_string())]).await;
+    let (ws, _) = connect_async(relay.ws_url("sink")).await.unwrap();
+    let (mut conn, _) = upstream.accept().await.unwrap();
+    let service = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let mut got = Vec::new();
+        conn.read_to_end(&mut got).await.unwrap(); // until the relay's FIN
+        got
+    });
+    let data = pattern(TOTAL, 9);
+    let (mut tx, mut rx) = ws.split();
+    let chunks = data.clone();
+    let sender = tokio::spawn(async move {
+        let mut sent = 0;
+        for chunk in chunks.chunks(64 << 10) {
+            if tx.send(Message::binary(chunk.to_vec())).await.is_err() {
+                break; // the close arrived first; later messages aren't owed
+            }
+            sent += chunk.len();
+        }
+        sent
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    relay.shutdown.cancel();
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(10), rx.next()).await {
+            Ok(Some(Ok(Message::Ping(_)))) => continue,
+            Ok(other) => break close_of(other),
+            Err(_) => panic!("no close frame"),
+        }
+    };
+    assert_eq!(close.0, 1001);
+    // Let the close reply go out (the stream ends after it).
+    while let Ok(Some(_)) = tokio::time::timeout(Duration::from_secs(5), rx.next()).await {}
+    let sent = sender.await.unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(15), service)
+        .await
+        .expect("the service got its EOF")
+        .unwrap();
+    assert!(sent > 0);
+    assert!(
+        got.len() >= sent,
+        "the browser sent {sent} bytes before the close, the service got {}",
+        got.len()
+    );
+    assert!(got[..] == data[..got.len()], "bytes changed at shutdown");
 }
 
 #[test]

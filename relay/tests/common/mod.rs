@@ -138,3 +138,30 @@ pub async fn wait_until(deadline: Duration, mut cond: impl FnMut() -> bool) -> b
     }
     cond()
 }
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+pub fn pattern(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        out.extend_from_slice(&seed.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The code and reason of a close frame; panics on anything else.
+pub fn close_of(
+    msg: Option<
+        Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+    >,
+) -> (u16, String) {
+    match msg {
+        Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame)))) => {
+            (frame.code.into(), frame.reason.to_string())
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+}

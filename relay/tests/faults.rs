@@ -1,0 +1,195 @@
+//! Upstream faults on real loopback sockets: a service that never answers the
+//! connect, and one that accepts the connection but stops reading. Each gets
+//! a close 1011 naming the upstream, while other sessions carry on.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{close_of, start_echo, TestRelay};
+use futures_util::{SinkExt, StreamExt};
+use relay::{Config, Limits, Target};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::{connect_async, tungstenite::Message};
+
+fn config(limits: Limits, targets: &[(&str, &str)]) -> Config {
+    let mut config = Config {
+        limits,
+        ..Default::default()
+    };
+    for (name, address) in targets {
+        config
+            .targets
+            .add(Target::new(name, address, "").unwrap())
+            .unwrap();
+    }
+    config
+}
+
+/// One echo round trip on a fresh session: the relay still serves.
+async fn echo_still_works(relay: &TestRelay) {
+    let (mut ws, _) = connect_async(relay.ws_url("echo")).await.unwrap();
+    ws.send(Message::text("still here")).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+        Ok(Some(Ok(Message::Binary(b)))) => assert_eq!(&b[..], b"still here"),
+        other => panic!("echo session failed: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_upstream_that_never_answers_the_connect_times_out_1011() {
+    // A listener whose accept queue is full: Linux then drops further SYNs,
+    // so a connect to it hangs like one to a host that went away.
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut fillers = Vec::new();
+    loop {
+        let attempt =
+            tokio::time::timeout(Duration::from_millis(300), TcpStream::connect(&address)).await;
+        match attempt {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break, // this one hung: the queue is full
+        }
+        assert!(fillers.len() < 16, "the accept queue never filled");
+    }
+
+    let (echo, _stop) = start_echo().await;
+    let limits = Limits {
+        connect_timeout: Duration::from_millis(400),
+        ..Limits::default()
+    };
+    let relay = TestRelay::start_with(config(limits, &[("hung", &address), ("echo", &echo)])).await;
+    let (mut ws, _) = connect_async(relay.ws_url("hung")).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let (code, reason) = close_of(
+        tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a close within the connect timeout"),
+    );
+    assert_eq!(code, 1011);
+    assert_eq!(
+        reason,
+        format!("upstream {address} did not answer within 0.4s")
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "closed before the timeout could have run out: {:?}",
+        started.elapsed()
+    );
+    echo_still_works(&relay).await;
+    let (_, metrics) = common::http_get(relay.addr, "/metrics").await;
+    assert!(metrics.contains("end=\"connect_failed\"} 1"), "{metrics}");
+    drop(listener);
+}
+
+#[tokio::test]
+async fn an_upstream_that_stops_reading_is_closed_1011_not_blamed_on_the_browser() {
+    // The service accepts, then never reads a byte.
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = upstream.local_addr().unwrap().to_string();
+    let (echo, _stop) = start_echo().await;
+    let limits = Limits {
+        upstream_stall: Duration::from_millis(500),
+        ..Limits::default()
+    };
+    let relay =
+        TestRelay::start_with(config(limits, &[("stuck", &address), ("echo", &echo)])).await;
+    let (ws, _) = connect_async(relay.ws_url("stuck")).await.unwrap();
+    let (_held, _) = upstream.accept().await.unwrap();
+    let (mut tx, mut rx) = ws.split();
+
+    // The browser sends until the relay stops taking its frames.
+    let sender = tokio::spawn(async move {
+        let chunk = common::pattern(64 << 10, 3);
+        let mut sent = 0u64;
+        while tx.send(Message::binary(chunk.clone())).await.is_ok() {
+            sent += chunk.len() as u64;
+            if sent > 512 << 20 {
+                break; // the relay never pushed back
+            }
+        }
+        sent
+    });
+    // The browser keeps reading (and so answers pings) the whole time.
+    let (code, reason) = loop {
+        match tokio::time::timeout(Duration::from_secs(20), rx.next()).await {
+            Ok(Some(Ok(Message::Ping(_)))) => continue,
+            Ok(other) => break close_of(other),
+            Err(_) => panic!("the stuck session was never closed"),
+        }
+    };
+    assert_eq!(code, 1011, "{reason}");
+    assert!(
+        reason.starts_with(&format!(
+            "writing to upstream {address} failed: it took no data for 0.5 s"
+        )),
+        "{reason}"
+    );
+    let sent = sender.await.unwrap();
+    assert!(
+        sent < 512 << 20,
+        "the relay took {sent} bytes for a service that reads none"
+    );
+    echo_still_works(&relay).await;
+}
+
+#[tokio::test]
+async fn a_slow_upstream_is_waited_for_while_the_browser_is_not_read() {
+    // The service reads, but slowly: 64 KiB every 10 ms. Once the socket
+    // buffers are full, each 1 MiB message takes longer to hand over than the
+    // browser may stay silent (100 ms), and the relay must not take the
+    // unread browser for a vanished one.
+    const TOTAL: usize = 12 << 20;
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = upstream.local_addr().unwrap().to_string();
+    let limits = Limits {
+        keepalive: Duration::from_millis(50),
+        ..Limits::default()
+    };
+    let relay = TestRelay::start_with(config(limits, &[("slow", &address)])).await;
+    let (ws, _) = connect_async(relay.ws_url("slow")).await.unwrap();
+    let (mut conn, _) = upstream.accept().await.unwrap();
+    let service = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let mut got = Vec::with_capacity(TOTAL);
+        let mut buf = vec![0; 64 << 10];
+        while got.len() < TOTAL {
+            let n = conn.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the relay closed after {} bytes", got.len());
+            got.extend_from_slice(&buf[..n]);
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        got
+    });
+
+    let data = common::pattern(TOTAL, 11);
+    let (mut tx, mut rx) = ws.split();
+    let chunks = data.clone();
+    tokio::spawn(async move {
+        for chunk in chunks.chunks(1 << 20) {
+            tx.send(Message::binary(chunk.to_vec())).await.unwrap();
+        }
+        tx // kept open
+    });
+    // Read (answering pings) until the service has everything.
+    let reader = tokio::spawn(async move {
+        loop {
+            match rx.next().await {
+                Some(Ok(Message::Ping(_))) => continue,
+                other => return other,
+            }
+        }
+    });
+    let got = tokio::time::timeout(Duration::from_secs(60), service)
+        .await
+        .expect("the service got everything in time")
+        .unwrap();
+    assert!(got == data, "the service got different bytes");
+    assert!(
+        !reader.is_finished(),
+        "the session ended: {:?}",
+        reader.await
+    );
+}
