@@ -10,7 +10,10 @@
 //! in-memory pipes and integration-tested on real sockets.
 
 use std::{
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
@@ -19,7 +22,7 @@ use bytes::BytesMut;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use protocol::{close::truncate_reason, CloseCode};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::tap::TapSink;
 use protocol::tap::TapSource;
@@ -107,6 +110,8 @@ struct Activity {
     /// Set while browser → TCP waits on the TCP service: the browser's frames
     /// (pongs included) are then unread, which is not the browser's fault.
     writing_upstream: AtomicBool,
+    /// Bytes written to the TCP service so far.
+    bytes_up: AtomicU64,
 }
 
 impl Activity {
@@ -116,6 +121,7 @@ impl Activity {
             heard_from_browser_ms: AtomicU64::new(0),
             data_ms: AtomicU64::new(0),
             writing_upstream: AtomicBool::new(false),
+            bytes_up: AtomicU64::new(0),
         }
     }
 
@@ -168,32 +174,34 @@ enum DownEnd {
 
 /// Runs the bridge until both directions are done, the relay shuts down, or
 /// one side fails. Sends the browser the matching close frame.
+///
+/// Browser → TCP runs in a task of its own, so that the two directions of a
+/// busy session use both cores (each direction's time is mostly spent in the
+/// kernel, copying and waking the peer).
 pub async fn bridge<W, E, R, T>(
     ws: W,
     mut tcp_read: R,
-    mut tcp_write: T,
+    tcp_write: T,
     options: &BridgeOptions,
     shutdown: &CancellationToken,
 ) -> BridgeReport
 where
-    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin,
-    E: std::error::Error + 'static,
+    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin + Send + 'static,
+    E: std::error::Error + Send + Sync + 'static,
     R: AsyncRead + Unpin,
-    T: AsyncWrite + Unpin,
+    T: AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut ws_tx, mut ws_rx) = ws.split();
-    let mut bytes_up = 0u64;
+    let (mut ws_tx, ws_rx) = ws.split();
     let mut bytes_down = 0u64;
-    let activity = Activity::new();
+    let activity = Arc::new(Activity::new());
 
+    let mut up = AbortOnDropHandle::new(tokio::spawn(pump_up(
+        ws_rx,
+        tcp_write,
+        UpOptions::from(options),
+        activity.clone(),
+    )));
     let first = {
-        let up = pump_up(
-            &mut ws_rx,
-            &mut tcp_write,
-            options,
-            &activity,
-            &mut bytes_up,
-        );
         let down = pump_down(
             &mut tcp_read,
             &mut ws_tx,
@@ -202,9 +210,9 @@ where
             &activity,
             &mut bytes_down,
         );
-        tokio::pin!(up, down);
+        tokio::pin!(down);
         tokio::select! {
-            end = &mut up => First::Up(end),
+            joined = &mut up => First::Up(joined_up(joined)),
             end = &mut down => {
                 if !matches!(end, DownEnd::BrowserGone | DownEnd::BrowserSilent) {
                     // Our close is on its way; keep forwarding what the browser
@@ -216,22 +224,25 @@ where
             }
         }
     };
+    up.abort();
 
     let end = match first {
-        First::Up(UpEnd::BrowserClosed) => BridgeEnd::BrowserClosed,
-        First::Up(UpEnd::BrowserFailed(err, code)) => {
+        First::Up((UpEnd::BrowserClosed, _)) => BridgeEnd::BrowserClosed,
+        First::Up((UpEnd::BrowserFailed(err, code), _)) => {
             if let Some(code) = code {
                 send_close(&mut ws_tx, code, &err).await;
             }
             BridgeEnd::BrowserFailed(err)
         }
-        First::Up(UpEnd::UpstreamWrite(err)) => {
+        First::Up((UpEnd::UpstreamWrite(err), ws_rx)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
             send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
             // The browser may still be sending: read (and drop) its frames
             // until its close reply, so our close isn't lost to a TCP reset.
-            let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
-            let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
+            if let Some(mut ws_rx) = ws_rx {
+                let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
+                let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
+            }
             BridgeEnd::UpstreamFailed(reason)
         }
         First::Down(DownEnd::UpstreamEof) => BridgeEnd::UpstreamClosed,
@@ -245,24 +256,53 @@ where
     };
     BridgeReport {
         end,
-        bytes_up,
+        bytes_up: activity.bytes_up.load(Ordering::Relaxed),
         bytes_down,
     }
 }
 
-enum First {
-    Up(UpEnd),
+/// How the browser → TCP task ended, and the stream back if it can be read on.
+type UpResult<S> = (UpEnd, Option<S>);
+
+/// The browser → TCP task's result; a panic in it is reported, not spread.
+fn joined_up<S>(joined: Result<UpResult<S>, tokio::task::JoinError>) -> UpResult<S> {
+    joined.unwrap_or_else(|err| {
+        tracing::error!(%err, "browser → TCP task failed");
+        (
+            UpEnd::BrowserFailed(format!("relay error: {err}"), None),
+            None,
+        )
+    })
+}
+
+enum First<S> {
+    Up(UpResult<S>),
     Down(DownEnd),
 }
 
-/// Browser → TCP. Returns when the WebSocket ends or the TCP write fails.
+/// What browser → TCP needs of [`BridgeOptions`], owned by its task.
+struct UpOptions {
+    tap: Option<TapSink>,
+    upstream_stall: Duration,
+}
+
+impl From<&BridgeOptions> for UpOptions {
+    fn from(options: &BridgeOptions) -> Self {
+        Self {
+            tap: options.tap.clone(),
+            upstream_stall: options.upstream_stall,
+        }
+    }
+}
+
+/// Browser → TCP. Returns when the WebSocket ends or the TCP write fails;
+/// after a failed write, hands the stream back so the close reply can be read.
 async fn pump_up<S, E, T>(
-    ws_rx: &mut S,
-    tcp_write: &mut T,
-    options: &BridgeOptions,
-    activity: &Activity,
-    bytes: &mut u64,
-) -> UpEnd
+    mut ws_rx: S,
+    mut tcp_write: T,
+    options: UpOptions,
+    activity: Arc<Activity>,
+) -> UpResult<S>
 where
     S: Stream<Item = Result<Message, E>> + Unpin,
     E: std::error::Error + 'static,
@@ -285,24 +325,29 @@ where
                 continue;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Err(_)) if saw_close => return UpEnd::BrowserClosed,
-            Some(Err(err)) => return UpEnd::BrowserFailed(err.to_string(), close_code_for(&err)),
-            None => return UpEnd::BrowserClosed,
+            Some(Err(_)) if saw_close => return (UpEnd::BrowserClosed, None),
+            Some(Err(err)) => {
+                let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));
+                return (end, None);
+            }
+            None => return (UpEnd::BrowserClosed, None),
         };
         activity.writing_upstream.store(true, Ordering::Relaxed);
-        let written = write_all_or_stall(tcp_write, &data, options.upstream_stall).await;
+        let written = write_all_or_stall(&mut tcp_write, &data, options.upstream_stall).await;
         activity.writing_upstream.store(false, Ordering::Relaxed);
         // Listening to the browser again from now: what it queued meanwhile
         // (pongs included) is read next.
         activity.heard_from_browser();
         if let Err(err) = written {
-            return UpEnd::UpstreamWrite(err);
+            return (UpEnd::UpstreamWrite(err), Some(ws_rx));
         }
         if let Some(tap) = &options.tap {
             tap.record(TapSource::RelayToUpstream, &data);
         }
         activity.data();
-        *bytes += data.len() as u64;
+        activity
+            .bytes_up
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
     }
 }
 

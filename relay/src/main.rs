@@ -2,11 +2,10 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use relay::cli::{init_tracing, launch, Args};
+use relay::cli::{init_tracing, launch, runtime, Args};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     init_tracing(args.log_format);
-    launch(args).await
+    runtime(args.threads)?.block_on(launch(args))
 }
