@@ -101,6 +101,13 @@ pub struct Args {
     #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Every connection from a --trusted-proxy starts with a PROXY protocol
+    /// header (v1 or v2, as HAProxy, nginx's stream module or an AWS NLB send
+    /// it) naming the client; a connection without one is closed. Other
+    /// peers' connections are read as they are.
+    #[arg(long, requires = "trusted_proxies")]
+    pub proxy_protocol: bool,
+
     /// Serve TLS (https://, wss://) with this PEM certificate chain (needs --tls-key).
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -186,6 +193,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         no_tap: args.no_tap,
         ws_echo: args.ws_echo,
         trusted_proxies: args.trusted_proxies.clone(),
+        proxy_protocol: args.proxy_protocol,
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);

@@ -34,6 +34,9 @@ pub struct Config {
     pub origins: crate::origin::OriginPolicy,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_ip`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Trusted proxies open each connection with a PROXY protocol header
+    /// naming the client (see `proxy_protocol`).
+    pub proxy_protocol: bool,
     /// Serve `/ws-echo`, a WebSocket endpoint echoing messages itself (for
     /// conformance tests of the WebSocket layer).
     pub ws_echo: bool,

@@ -2,11 +2,13 @@
 //! wrapped so that (1) its bytes can be recorded for a wire tap, and (2) a
 //! client that does not send a complete request in time is dropped: a
 //! slow-loris client that never finishes its upgrade holds nothing for long.
+//! Before that, a trusted proxy's PROXY header is read (with
+//! `--proxy-protocol`) and TLS is set up, off the accept loop.
 
 use std::{
     future::Future,
     io,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
         atomic::{AtomicU64, AtomicU8, Ordering},
@@ -25,7 +27,10 @@ use tokio::{
 };
 use tokio_rustls::{server::TlsStream, TlsAcceptor};
 
-use crate::tap::ConnRecorder;
+use crate::{
+    proxy_protocol::{read_header, Rewind},
+    tap::ConnRecorder,
+};
 
 const AWAITING_REQUEST: u8 = 0;
 const IN_REQUEST: u8 = 1;
@@ -103,12 +108,15 @@ impl ConnShared {
     }
 }
 
+/// A TCP connection, with any bytes read past its PROXY header.
+type Tcp = Rewind<TcpStream>;
+
 /// The transport under a connection.
 pub enum Transport {
     /// Plain TCP.
-    Plain(TcpStream),
+    Plain(Tcp),
     /// TLS over TCP (boxed: a TLS session is large).
-    Tls(Box<TlsStream<TcpStream>>),
+    Tls(Box<TlsStream<Tcp>>),
 }
 
 impl AsyncRead for Transport {
@@ -243,8 +251,9 @@ impl std::fmt::Debug for Peer {
     }
 }
 
-/// The relay's listener. With TLS, handshakes run in their own tasks (under
-/// the request deadline), so one slow client never holds up the others.
+/// The relay's listener. PROXY headers and TLS handshakes are read in their
+/// own tasks (under the request deadline), so one slow client never holds up
+/// the others.
 pub struct RelayListener {
     local: SocketAddr,
     accepted: mpsc::Receiver<(Transport, SocketAddr)>,
@@ -255,17 +264,27 @@ pub struct RelayListener {
 /// Connections accepted but not yet taken by the server.
 const ACCEPT_QUEUE: usize = 1024;
 
+/// What happens to a connection between `accept` and HTTP.
+#[derive(Clone, Default)]
+pub struct Handshake {
+    /// Make every connection TLS.
+    pub tls: Option<TlsAcceptor>,
+    /// Read a PROXY header first on connections from these peers (and only
+    /// from them); empty without `--proxy-protocol`.
+    pub proxy_protocol_from: Vec<IpAddr>,
+}
+
 impl RelayListener {
-    /// Wraps a bound listener; `tls` makes every connection TLS.
+    /// Wraps a bound listener; `handshake` says what precedes HTTP.
     pub fn new(
         inner: TcpListener,
         taps: bool,
         request_timeout: Duration,
-        tls: Option<TlsAcceptor>,
+        handshake: Handshake,
     ) -> io::Result<Self> {
         let local = inner.local_addr()?;
         let (tx, accepted) = mpsc::channel(ACCEPT_QUEUE);
-        tokio::spawn(accept_loop(inner, tx, tls, request_timeout));
+        tokio::spawn(accept_loop(inner, tx, handshake, request_timeout));
         Ok(Self {
             local,
             accepted,
@@ -279,9 +298,10 @@ impl RelayListener {
 async fn accept_loop(
     listener: TcpListener,
     tx: mpsc::Sender<(Transport, SocketAddr)>,
-    tls: Option<TlsAcceptor>,
+    handshake: Handshake,
     handshake_timeout: Duration,
 ) {
+    let handshake = Arc::new(handshake);
     let mut backoff = Duration::from_millis(5);
     loop {
         let accepted = tokio::select! {
@@ -304,24 +324,68 @@ async fn accept_loop(
         if let Err(err) = stream.set_nodelay(true) {
             tracing::debug!(%err, "cannot set TCP_NODELAY");
         }
-        match &tls {
-            None => {
-                if tx.send((Transport::Plain(stream), addr)).await.is_err() {
-                    return;
+        let proxied = handshake.proxy_protocol_from.contains(&addr.ip());
+        if handshake.tls.is_none() && !proxied {
+            if tx
+                .send((Transport::Plain(Rewind::plain(stream)), addr))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            continue;
+        }
+        let (handshake, tx) = (handshake.clone(), tx.clone());
+        tokio::spawn(async move {
+            let ready = tokio::time::timeout(
+                handshake_timeout,
+                prepare(stream, addr, proxied, handshake.tls.as_ref()),
+            );
+            match ready.await {
+                Ok(Some(ready)) => {
+                    let _server_gone = tx.send(ready).await;
                 }
+                Ok(None) => {}
+                Err(_) if proxied => {
+                    tracing::info!(peer = ?addr, "PROXY header or TLS handshake timed out")
+                }
+                Err(_) => tracing::info!(peer = ?addr, "TLS handshake timed out"),
             }
-            Some(acceptor) => {
-                let (acceptor, tx) = (acceptor.clone(), tx.clone());
-                tokio::spawn(async move {
-                    match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
-                        Ok(Ok(tls)) => {
-                            let _server_gone = tx.send((Transport::Tls(Box::new(tls)), addr)).await;
-                        }
-                        Ok(Err(err)) => tracing::info!(peer = ?addr, %err, "TLS handshake failed"),
-                        Err(_) => tracing::info!(peer = ?addr, "TLS handshake timed out"),
-                    }
-                });
+        });
+    }
+}
+
+/// Reads the PROXY header (if `proxied`) and does the TLS handshake (if
+/// `tls`); returns the transport and the client's address, or logs why not.
+async fn prepare(
+    stream: TcpStream,
+    peer: SocketAddr,
+    proxied: bool,
+    tls: Option<&TlsAcceptor>,
+) -> Option<(Transport, SocketAddr)> {
+    let (stream, client) = if proxied {
+        match read_header(stream).await {
+            Ok((header, stream)) => {
+                let client = header.source.unwrap_or(peer);
+                tracing::debug!(proxy = ?peer, ?client, "PROXY header");
+                (stream, client)
             }
+            Err(err) => {
+                tracing::warn!(proxy = ?peer, %err, "PROXY header refused; connection closed");
+                return None;
+            }
+        }
+    } else {
+        (Rewind::plain(stream), peer)
+    };
+    let Some(acceptor) = tls else {
+        return Some((Transport::Plain(stream), client));
+    };
+    match acceptor.accept(stream).await {
+        Ok(tls) => Some((Transport::Tls(Box::new(tls)), client)),
+        Err(err) => {
+            tracing::info!(peer = ?client, %err, "TLS handshake failed");
+            None
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod config;
 pub mod conn;
 pub mod metrics;
 pub mod origin;
+pub mod proxy_protocol;
 pub mod server;
 pub mod services;
 pub mod session;

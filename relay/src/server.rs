@@ -17,7 +17,7 @@ use crate::{
     assets,
     caps::SessionCaps,
     config::Config,
-    conn::{Peer, RelayListener},
+    conn::{Handshake, Peer, RelayListener},
     metrics::Metrics,
     session::{open_session, open_websockify_session},
     tap::TapHub,
@@ -94,7 +94,14 @@ pub async fn serve(
         listener,
         !state.config.no_tap,
         state.config.limits.request_timeout,
-        state.config.tls.clone(),
+        Handshake {
+            tls: state.config.tls.clone(),
+            proxy_protocol_from: if state.config.proxy_protocol {
+                state.config.trusted_proxies.clone()
+            } else {
+                Vec::new()
+            },
+        },
     )?;
     let app = router(state.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, app)

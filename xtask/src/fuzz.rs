@@ -5,7 +5,7 @@
 use crate::sh::{cargo, repo_root, step, Cmd};
 
 /// The fuzz targets, as named in fuzz/Cargo.toml.
-const TARGETS: &[&str] = &["frame", "wire", "tap_record", "config"];
+const TARGETS: &[&str] = &["frame", "wire", "tap_record", "config", "proxy_header"];
 const CARGO_FUZZ_VERSION: &str = "0.13";
 
 /// Parses `--seconds N` and fuzzes every target that long.

@@ -8,12 +8,19 @@ const TRUNK_VERSION: &str = "0.21";
 /// Debian's binaryen is too old for what rustc emits; npm has a current one.
 const BINARYEN_NPM: &str = "binaryen@132";
 const WASM_OPT_VERSION: &str = "version 132";
-/// Debian packages the tests use: a browser and its driver, and real servers.
+/// Debian packages the tests use: a browser and its driver, and real servers;
+/// each with the command on PATH, or the absolute path (for what is not on
+/// every user's PATH, or not a command), that shows it is installed.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
     ("redis-server", "redis-server"),
     ("ngircd", "ngircd"),
+    ("/usr/sbin/nginx", "nginx"),
+    (
+        "/usr/lib/nginx/modules/ngx_stream_module.so",
+        "libnginx-mod-stream",
+    ),
 ];
 
 /// Everything: build tools and test tools.
@@ -89,12 +96,19 @@ pub fn build_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// What the tests need besides the build tools: Chromium, ChromeDriver, Redis.
+/// What the tests need besides the build tools: Chromium, ChromeDriver,
+/// Redis, ngIRCd, nginx with its stream module.
 pub fn test_tools() -> Result<(), String> {
     step("checking test tools");
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
-        .filter(|(command, _)| which(command).is_none())
+        .filter(|(check, _)| {
+            if check.starts_with('/') {
+                !std::path::Path::new(check).exists()
+            } else {
+                which(check).is_none()
+            }
+        })
         .map(|(_, package)| *package)
         .collect();
     if missing.is_empty() {
