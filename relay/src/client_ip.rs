@@ -12,6 +12,8 @@ use axum::http::HeaderMap;
 /// peer is a trusted proxy, the nearest untrusted address in
 /// `X-Forwarded-For` (proxies append, so the list is read from the right).
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    // A relay listening on `[::]` sees IPv4 peers as `::ffff:a.b.c.d`.
+    let peer = peer.to_canonical();
     if !trusted.contains(&peer) {
         return peer;
     }
@@ -61,5 +63,8 @@ mod tests {
         );
         assert_eq!(client_ip(proxy, &xff("not-an-ip"), &[proxy]), proxy);
         assert_eq!(client_ip(proxy, &HeaderMap::new(), &[proxy]), proxy);
+        // The same proxy seen through an IPv6 listener.
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert_eq!(client_ip(mapped, &xff("203.0.113.7"), &[proxy]), visitor);
     }
 }

@@ -324,7 +324,10 @@ async fn accept_loop(
         if let Err(err) = stream.set_nodelay(true) {
             tracing::debug!(%err, "cannot set TCP_NODELAY");
         }
-        let proxied = handshake.proxy_protocol_from.contains(&addr.ip());
+        // `to_canonical`: an IPv6 listener sees IPv4 proxies as `::ffff:a.b.c.d`.
+        let proxied = handshake
+            .proxy_protocol_from
+            .contains(&addr.ip().to_canonical());
         if handshake.tls.is_none() && !proxied {
             if tx
                 .send((Transport::Plain(Rewind::plain(stream)), addr))
