@@ -256,9 +256,18 @@ impl std::fmt::Debug for Peer {
 /// the others.
 pub struct RelayListener {
     local: SocketAddr,
-    accepted: mpsc::Receiver<(Transport, SocketAddr)>,
+    source: Source,
     taps: bool,
     request_timeout: Duration,
+}
+
+/// Where [`RelayListener`] gets its connections.
+enum Source {
+    /// Plain HTTP with no PROXY headers: straight from the socket, with no
+    /// hand-over between tasks.
+    Direct(TcpListener, Backoff),
+    /// From the accept loop, after the PROXY header and TLS handshake.
+    Queued(mpsc::Receiver<(Transport, SocketAddr)>),
 }
 
 /// Connections accepted but not yet taken by the server.
@@ -283,14 +292,49 @@ impl RelayListener {
         handshake: Handshake,
     ) -> io::Result<Self> {
         let local = inner.local_addr()?;
-        let (tx, accepted) = mpsc::channel(ACCEPT_QUEUE);
-        tokio::spawn(accept_loop(inner, tx, handshake, request_timeout));
+        let source = if handshake.tls.is_none() && handshake.proxy_protocol_from.is_empty() {
+            Source::Direct(inner, Backoff::default())
+        } else {
+            let (tx, accepted) = mpsc::channel(ACCEPT_QUEUE);
+            tokio::spawn(accept_loop(inner, tx, handshake, request_timeout));
+            Source::Queued(accepted)
+        };
         Ok(Self {
             local,
-            accepted,
+            source,
             taps,
             request_timeout,
         })
+    }
+}
+
+/// The pause before retrying a failed `accept`, doubling up to 1 s.
+struct Backoff(Duration);
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self(Duration::from_millis(5))
+    }
+}
+
+/// The next TCP connection, with Nagle off. A failed accept (e.g. out of file
+/// descriptors) is logged and retried after a growing pause.
+async fn accept_tcp(listener: &TcpListener, backoff: &mut Backoff) -> (TcpStream, SocketAddr) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, addr)) => {
+                *backoff = Backoff::default();
+                if let Err(err) = stream.set_nodelay(true) {
+                    tracing::debug!(%err, "cannot set TCP_NODELAY");
+                }
+                return (stream, addr);
+            }
+            Err(err) => {
+                tracing::warn!(%err, "accept failed; retrying");
+                tokio::time::sleep(backoff.0).await;
+                backoff.0 = (backoff.0 * 2).min(Duration::from_secs(1));
+            }
+        }
     }
 }
 
@@ -302,28 +346,12 @@ async fn accept_loop(
     handshake_timeout: Duration,
 ) {
     let handshake = Arc::new(handshake);
-    let mut backoff = Duration::from_millis(5);
+    let mut backoff = Backoff::default();
     loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+        let (stream, addr) = tokio::select! {
+            accepted = accept_tcp(&listener, &mut backoff) => accepted,
             () = tx.closed() => return,
         };
-        let (stream, addr) = match accepted {
-            Ok(accepted) => {
-                backoff = Duration::from_millis(5);
-                accepted
-            }
-            Err(err) => {
-                // E.g. out of file descriptors: wait, then try again.
-                tracing::warn!(%err, "accept failed; retrying");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(1));
-                continue;
-            }
-        };
-        if let Err(err) = stream.set_nodelay(true) {
-            tracing::debug!(%err, "cannot set TCP_NODELAY");
-        }
         // `to_canonical`: an IPv6 listener sees IPv4 proxies as `::ffff:a.b.c.d`.
         let proxied = handshake
             .proxy_protocol_from
@@ -398,9 +426,16 @@ impl axum::serve::Listener for RelayListener {
     type Addr = Peer;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let Some((transport, addr)) = self.accepted.recv().await else {
-            // The accept loop only ends when we are dropped; never resolve.
-            return std::future::pending().await;
+        let (transport, addr) = match &mut self.source {
+            Source::Direct(listener, backoff) => {
+                let (stream, addr) = accept_tcp(listener, backoff).await;
+                (Transport::Plain(Rewind::plain(stream)), addr)
+            }
+            Source::Queued(accepted) => match accepted.recv().await {
+                Some(accepted) => accepted,
+                // The accept loop only ends when we are dropped; never resolve.
+                None => return std::future::pending().await,
+            },
         };
         let shared = Arc::new(ConnShared::new(self.taps, self.request_timeout));
         let io = RelayStream {
