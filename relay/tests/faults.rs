@@ -193,3 +193,45 @@ async fn a_slow_upstream_is_waited_for_while_the_browser_is_not_read() {
         reader.await
     );
 }
+
+#[tokio::test]
+async fn a_browser_that_vanishes_without_a_close_frees_the_service_connection() {
+    // The browser's TCP connection is reset (no close frame), the way a tab
+    // dies with a crashed renderer or a dropped network.
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = upstream.local_addr().unwrap().to_string();
+    let (echo, _stop) = start_echo().await;
+    let relay = TestRelay::start_with(config(
+        Limits::default(),
+        &[("svc", &address), ("echo", &echo)],
+    ))
+    .await;
+    let (mut ws, _) = connect_async(relay.ws_url("svc")).await.unwrap();
+    let (mut conn, _) = upstream.accept().await.unwrap();
+    ws.send(Message::binary(&b"last words"[..])).await.unwrap();
+    if let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = ws.get_ref() {
+        #[allow(deprecated)]
+        tcp.set_linger(Some(Duration::ZERO)).unwrap();
+    }
+    drop(ws);
+
+    // The service gets what was sent, then the end of its connection, well
+    // before any keepalive or idle limit (30 s, 600 s) could have noticed.
+    let mut got = Vec::new();
+    use tokio::io::AsyncReadExt;
+    let ended = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut got)).await;
+    assert!(ended.is_ok(), "the relay kept the service connection open");
+    assert_eq!(&got[..], b"last words");
+
+    // The session is counted as ended (its accounting may trail the socket).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_, metrics) = common::http_get(relay.addr, "/metrics").await;
+        if metrics.contains("relay_sessions_open 0") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{metrics}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    echo_still_works(&relay).await;
+}
