@@ -80,6 +80,10 @@ pub struct BridgeReport {
     pub bytes_up: u64,
     /// Bytes sent to the browser.
     pub bytes_down: u64,
+    /// The code of the close frame that ended the session (ours, or the
+    /// browser's); `None` when the connection ended without one (the browser
+    /// then reports 1006).
+    pub close_code: Option<u16>,
 }
 
 /// Tunables of one bridge.
@@ -150,7 +154,8 @@ impl Activity {
 }
 
 enum UpEnd {
-    BrowserClosed,
+    /// The browser ended the session; the code of its close frame, if it sent one.
+    BrowserClosed(Option<u16>),
     /// The WebSocket failed; the close code to tell the browser, if any.
     BrowserFailed(String, Option<CloseCode>),
     UpstreamWrite(std::io::Error),
@@ -226,13 +231,13 @@ where
     };
     up.abort();
 
-    let end = match first {
-        First::Up((UpEnd::BrowserClosed, _)) => BridgeEnd::BrowserClosed,
+    let (end, close_code) = match first {
+        First::Up((UpEnd::BrowserClosed(code), _)) => (BridgeEnd::BrowserClosed, code),
         First::Up((UpEnd::BrowserFailed(err, code), _)) => {
             if let Some(code) = code {
                 send_close(&mut ws_tx, code, &err).await;
             }
-            BridgeEnd::BrowserFailed(err)
+            (BridgeEnd::BrowserFailed(err), code.map(|c| c.0))
         }
         First::Up((UpEnd::UpstreamWrite(err), ws_rx)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
@@ -243,21 +248,29 @@ where
                 let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
                 let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
             }
-            BridgeEnd::UpstreamFailed(reason)
+            (
+                BridgeEnd::UpstreamFailed(reason),
+                Some(CloseCode::UPSTREAM_ERROR.0),
+            )
         }
-        First::Down(DownEnd::UpstreamEof) => BridgeEnd::UpstreamClosed,
-        First::Down(DownEnd::UpstreamRead(reason)) => BridgeEnd::UpstreamFailed(reason),
-        First::Down(DownEnd::BrowserGone) => BridgeEnd::BrowserClosed,
-        First::Down(DownEnd::BrowserSilent) => {
-            BridgeEnd::BrowserFailed("the browser stopped answering pings".into())
-        }
-        First::Down(DownEnd::Idle) => BridgeEnd::Idle,
-        First::Down(DownEnd::Shutdown) => BridgeEnd::Shutdown,
+        First::Down(DownEnd::UpstreamEof) => (BridgeEnd::UpstreamClosed, Some(CloseCode::NORMAL.0)),
+        First::Down(DownEnd::UpstreamRead(reason)) => (
+            BridgeEnd::UpstreamFailed(reason),
+            Some(CloseCode::UPSTREAM_ERROR.0),
+        ),
+        First::Down(DownEnd::BrowserGone) => (BridgeEnd::BrowserClosed, None),
+        First::Down(DownEnd::BrowserSilent) => (
+            BridgeEnd::BrowserFailed("the browser stopped answering pings".into()),
+            None,
+        ),
+        First::Down(DownEnd::Idle) => (BridgeEnd::Idle, Some(CloseCode::GOING_AWAY.0)),
+        First::Down(DownEnd::Shutdown) => (BridgeEnd::Shutdown, Some(CloseCode::GOING_AWAY.0)),
     };
     BridgeReport {
         end,
         bytes_up: activity.bytes_up.load(Ordering::Relaxed),
         bytes_down,
+        close_code,
     }
 }
 
@@ -308,29 +321,32 @@ where
     E: std::error::Error + 'static,
     T: AsyncWrite + Unpin,
 {
-    let mut saw_close = false;
+    // The code of the browser's close frame, once it sent one.
+    let mut saw_close: Option<Option<u16>> = None;
     loop {
         let next = ws_rx.next().await;
         activity.heard_from_browser();
         let data = match next {
             Some(Ok(Message::Binary(data))) => data,
             Some(Ok(Message::Text(text))) => text.into(),
-            Some(Ok(Message::Close(_))) => {
+            Some(Ok(Message::Close(frame))) => {
                 // WebSocket close → TCP write shutdown. Keep polling: that sends
                 // our close reply and ends the stream.
-                saw_close = true;
+                saw_close = Some(frame.map(|f| f.code));
                 if let Err(err) = tcp_write.shutdown().await {
                     tracing::debug!(%err, "upstream write shutdown failed");
                 }
                 continue;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Err(_)) if saw_close => return (UpEnd::BrowserClosed, None),
+            Some(Err(_)) if saw_close.is_some() => {
+                return (UpEnd::BrowserClosed(saw_close.flatten()), None)
+            }
             Some(Err(err)) => {
                 let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));
                 return (end, None);
             }
-            None => return (UpEnd::BrowserClosed, None),
+            None => return (UpEnd::BrowserClosed(saw_close.flatten()), None),
         };
         activity.writing_upstream.store(true, Ordering::Relaxed);
         let written = write_all_or_stall(&mut tcp_write, &data, options.upstream_stall).await;

@@ -22,6 +22,7 @@ const CONNECT_BUCKETS: &[f64] = &[
 pub struct Metrics {
     sessions_opened: AtomicU64,
     sessions_ended: Mutex<BTreeMap<&'static str, u64>>,
+    sessions_closed: Mutex<BTreeMap<u16, u64>>,
     bytes: Mutex<BTreeMap<(String, &'static str), u64>>,
     refused: Mutex<BTreeMap<&'static str, u64>>,
     connect: Mutex<Histogram>,
@@ -47,9 +48,19 @@ impl Metrics {
         self.sessions_opened.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A session ended; `end` is a short label such as `upstream_closed`.
-    pub fn session_ended(&self, target: &str, end: &'static str, bytes_up: u64, bytes_down: u64) {
+    /// A session ended; `end` is a short label such as `upstream_closed`,
+    /// `close_code` the code of the close frame that ended it (none: 1006,
+    /// which is what the browser reports then).
+    pub fn session_ended(
+        &self,
+        target: &str,
+        end: &'static str,
+        close_code: Option<u16>,
+        bytes_up: u64,
+        bytes_down: u64,
+    ) {
         bump(&self.sessions_ended, end, 1);
+        bump(&self.sessions_closed, close_code.unwrap_or(1006), 1);
         bump(&self.bytes, (target.to_owned(), "up"), bytes_up);
         bump(&self.bytes, (target.to_owned(), "down"), bytes_down);
     }
@@ -78,9 +89,9 @@ impl Metrics {
     /// The text exposition, with `open` sessions as a gauge.
     pub fn render(&self, open: usize) -> String {
         let mut out = String::new();
-        let lock = |m: &Mutex<BTreeMap<&'static str, u64>>| {
+        fn lock<K: Clone + Ord>(m: &Mutex<BTreeMap<K, u64>>) -> BTreeMap<K, u64> {
             m.lock().unwrap_or_else(|e| e.into_inner()).clone()
-        };
+        }
         let _ = writeln!(
             out,
             "# HELP relay_sessions_open WebSocket sessions open now."
@@ -105,6 +116,11 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE relay_sessions_ended_total counter");
         for (end, n) in lock(&self.sessions_ended) {
             let _ = writeln!(out, "relay_sessions_ended_total{{end=\"{end}\"}} {n}");
+        }
+        let _ = writeln!(out, "# HELP relay_sessions_closed_total Sessions ended, by the WebSocket close code that ended them (1006: no close frame).");
+        let _ = writeln!(out, "# TYPE relay_sessions_closed_total counter");
+        for (code, n) in lock(&self.sessions_closed) {
+            let _ = writeln!(out, "relay_sessions_closed_total{{code=\"{code}\"}} {n}");
         }
         let _ = writeln!(out, "# HELP relay_bytes_total Bytes bridged, by target and direction (up = to the TCP service).");
         let _ = writeln!(out, "# TYPE relay_bytes_total counter");
@@ -154,7 +170,8 @@ mod tests {
     fn renders_prometheus_text() {
         let m = Metrics::default();
         m.session_opened();
-        m.session_ended("redis", "upstream_closed", 10, 20);
+        m.session_ended("redis", "upstream_closed", Some(1000), 10, 20);
+        m.session_ended("redis", "browser_closed", None, 0, 0);
         m.refused("unknown_target");
         m.upstream_connected(Duration::from_millis(2));
         let text = m.render(1);
@@ -162,6 +179,8 @@ mod tests {
             "relay_sessions_open 1",
             "relay_sessions_opened_total 1",
             "relay_sessions_ended_total{end=\"upstream_closed\"} 1",
+            "relay_sessions_closed_total{code=\"1000\"} 1",
+            "relay_sessions_closed_total{code=\"1006\"} 1",
             "relay_bytes_total{target=\"redis\",direction=\"up\"} 10",
             "relay_bytes_total{target=\"redis\",direction=\"down\"} 20",
             "relay_handshakes_refused_total{reason=\"unknown_target\"} 1",

@@ -177,7 +177,9 @@ async fn run_session(
         result = connect_upstream(&target.address, limits.connect_timeout) => result,
         () = state.shutdown.cancelled() => {
             send_close(&mut socket, CloseCode::GOING_AWAY, crate::bridge::SHUTDOWN_REASON).await;
-            state.metrics.session_ended(&target.name, "shutdown", 0, 0);
+            state
+                .metrics
+                .session_ended(&target.name, "shutdown", Some(CloseCode::GOING_AWAY.0), 0, 0);
             return;
         }
     };
@@ -189,9 +191,13 @@ async fn run_session(
             tap_event(TapEvent::Closed {
                 reason: err.to_string(),
             });
-            state
-                .metrics
-                .session_ended(&target.name, "connect_failed", 0, 0);
+            state.metrics.session_ended(
+                &target.name,
+                "connect_failed",
+                Some(CloseCode::UPSTREAM_ERROR.0),
+                0,
+                0,
+            );
             return;
         }
     };
@@ -217,15 +223,16 @@ async fn run_session(
     state.metrics.session_ended(
         &target.name,
         report.end.label(),
+        report.close_code,
         report.bytes_up,
         report.bytes_down,
     );
     match &report.end {
         BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => {
-            tracing::info!(end = ?report.end, bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
+            tracing::info!(end = ?report.end, code = ?report.close_code, bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
         }
         _ => {
-            tracing::info!(end = ?report.end, bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
+            tracing::info!(end = ?report.end, code = ?report.close_code, bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
         }
     }
 }

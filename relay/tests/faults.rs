@@ -81,6 +81,10 @@ async fn an_upstream_that_never_answers_the_connect_times_out_1011() {
     echo_still_works(&relay).await;
     let (_, metrics) = common::http_get(relay.addr, "/metrics").await;
     assert!(metrics.contains("end=\"connect_failed\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("relay_sessions_closed_total{code=\"1011\"} 1"),
+        "{metrics}"
+    );
     drop(listener);
 }
 
@@ -227,7 +231,10 @@ async fn a_browser_that_vanishes_without_a_close_frees_the_service_connection() 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let (_, metrics) = common::http_get(relay.addr, "/metrics").await;
-        if metrics.contains("relay_sessions_open 0") {
+        // No close frame ended it: counted as 1006, as the browser would say.
+        if metrics.contains("relay_sessions_open 0")
+            && metrics.contains("relay_sessions_closed_total{code=\"1006\"} 1")
+        {
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "{metrics}");
