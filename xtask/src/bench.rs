@@ -12,6 +12,7 @@
 
 mod plan;
 mod procs;
+mod readme;
 
 use std::{
     fs::{self, OpenOptions},
@@ -200,6 +201,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         report = report.arg("--note").arg(note);
     }
     report.run()?;
+    // The README shows the latest full run (a --quick run is only a smoke test).
+    if !options.quick {
+        let latest = fs::read_to_string(results.join("latest.md"))
+            .map_err(|err| format!("cannot read latest.md: {err}"))?;
+        readme::update(&repo_root().join("README.md"), &latest)?;
+    }
     println!(
         "\nwrote {0}/latest.md, latest.json, latest.svg and latest.raw.jsonl (measuring took {runtime_secs:.0} s)",
         results.display()
