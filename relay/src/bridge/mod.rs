@@ -1,0 +1,237 @@
+//! The bridge between one WebSocket and one TCP connection.
+//!
+//! Binary frames carry TCP bytes unchanged in both directions; text frames
+//! from the browser go out as their UTF-8 bytes. TCP EOF becomes a close 1000,
+//! a close from the browser shuts down the TCP write half. Every write is
+//! awaited, so a slow side slows the other and nothing queues without bound.
+//!
+//! The bridge is generic over the WebSocket (`Sink` + `Stream` of messages)
+//! and the TCP halves (`AsyncRead` / `AsyncWrite`); it is tested on real
+//! sockets (relay/tests). Browser → TCP is in `up.rs`, TCP → browser with the
+//! keepalive, idle and shutdown handling in `down.rs`.
+
+mod activity;
+mod down;
+mod up;
+
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
+
+use axum::extract::ws::{CloseFrame, Message};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use protocol::{close::truncate_reason, CloseCode};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
+
+use crate::tap::TapSink;
+use activity::Activity;
+use down::{pump_down, DownEnd};
+use up::{pump_up, UpEnd, UpOptions, UpResult};
+
+/// How a session ended, for logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BridgeEnd {
+    /// The browser closed (or vanished) first.
+    BrowserClosed,
+    /// The TCP service closed its side; the browser got close 1000.
+    UpstreamClosed,
+    /// Reading from or writing to the TCP service failed; the browser got 1011.
+    UpstreamFailed(String),
+    /// The WebSocket failed (protocol error, oversized message, reset).
+    BrowserFailed(String),
+    /// The relay is shutting down; the browser got 1001.
+    Shutdown,
+    /// No data moved for the idle timeout; the browser got 1001.
+    Idle,
+}
+
+impl BridgeEnd {
+    /// A short label for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::BrowserClosed => "browser_closed",
+            Self::UpstreamClosed => "upstream_closed",
+            Self::UpstreamFailed(_) => "upstream_failed",
+            Self::BrowserFailed(_) => "browser_failed",
+            Self::Shutdown => "shutdown",
+            Self::Idle => "idle",
+        }
+    }
+}
+
+impl std::fmt::Display for BridgeEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BrowserClosed => f.write_str("the browser closed the session"),
+            Self::UpstreamClosed => f.write_str("the TCP service closed the connection"),
+            Self::UpstreamFailed(why) => write!(f, "TCP side failed: {why}"),
+            Self::BrowserFailed(why) => write!(f, "WebSocket side failed: {why}"),
+            Self::Shutdown => f.write_str("the relay shut down"),
+            Self::Idle => f.write_str("the session was idle too long"),
+        }
+    }
+}
+
+/// What one session did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeReport {
+    /// How it ended.
+    pub end: BridgeEnd,
+    /// Bytes written to the TCP service.
+    pub bytes_up: u64,
+    /// Bytes sent to the browser.
+    pub bytes_down: u64,
+    /// The code of the close frame that ended the session (ours, or the
+    /// browser's); `None` when the connection ended without one (the browser
+    /// then reports 1006).
+    pub close_code: Option<u16>,
+}
+
+/// Tunables of one bridge.
+#[derive(Debug, Clone)]
+pub struct BridgeOptions {
+    /// Largest chunk read from TCP and sent as one binary message.
+    pub read_chunk_bytes: usize,
+    /// How long to wait for the browser's close reply after sending ours.
+    pub close_grace: Duration,
+    /// Names the upstream in close reasons.
+    pub upstream_label: String,
+    /// Where to record the TCP side's bytes, for a tapped session.
+    pub tap: Option<TapSink>,
+    /// Ping the browser this often; a browser silent for twice as long (no
+    /// pong, no message), or that cannot take one message in that time, is gone.
+    pub keepalive: Duration,
+    /// Close (1001) a session that carried no data either way for this long.
+    pub idle_timeout: Duration,
+    /// Close (1011) a session whose TCP service takes no bytes for this long.
+    pub upstream_stall: Duration,
+}
+
+/// Runs the bridge until both directions are done, the relay shuts down, or
+/// one side fails. Sends the browser the matching close frame.
+///
+/// Browser → TCP runs in a task of its own, so that the two directions of a
+/// busy session use both cores (each direction's time is mostly spent in the
+/// kernel, copying and waking the peer).
+pub async fn bridge<W, E, R, T>(
+    ws: W,
+    mut tcp_read: R,
+    tcp_write: T,
+    options: &BridgeOptions,
+    shutdown: &CancellationToken,
+) -> BridgeReport
+where
+    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin + Send + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+    R: AsyncRead + Unpin,
+    T: AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut ws_tx, ws_rx) = ws.split();
+    let mut bytes_down = 0u64;
+    let activity = Arc::new(Activity::new());
+
+    let mut up = AbortOnDropHandle::new(tokio::spawn(pump_up(
+        ws_rx,
+        tcp_write,
+        UpOptions::from(options),
+        activity.clone(),
+    )));
+    let first = {
+        let down = pump_down(
+            &mut tcp_read,
+            &mut ws_tx,
+            options,
+            shutdown,
+            &activity,
+            &mut bytes_down,
+        );
+        tokio::pin!(down);
+        tokio::select! {
+            joined = &mut up => First::Up(joined_up(joined)),
+            end = &mut down => {
+                if !matches!(end, DownEnd::BrowserGone | DownEnd::BrowserSilent) {
+                    // Our close is on its way; keep forwarding what the browser
+                    // sends until its close reply arrives, for at most
+                    // `close_grace`. How that ends no longer matters.
+                    let _close_reply = tokio::time::timeout(options.close_grace, &mut up).await;
+                }
+                First::Down(end)
+            }
+        }
+    };
+    up.abort();
+
+    let (end, close_code) = match first {
+        First::Up((UpEnd::BrowserClosed(code), _halves)) => (BridgeEnd::BrowserClosed, code),
+        First::Up((UpEnd::BrowserFailed(err, code), _halves)) => {
+            if let Some(code) = code {
+                send_close(&mut ws_tx, code, &err).await;
+            }
+            (BridgeEnd::BrowserFailed(err), code.map(|c| c.0))
+        }
+        First::Up((UpEnd::UpstreamWrite(err), halves)) => {
+            let reason = format!("writing to {} failed: {err}", options.upstream_label);
+            send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
+            // The browser may still be sending: read (and drop) its frames
+            // until its close reply, so our close isn't lost to a TCP reset.
+            if let Some((mut ws_rx, _tcp_write)) = halves {
+                let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
+                let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
+            }
+            (
+                BridgeEnd::UpstreamFailed(reason),
+                Some(CloseCode::UPSTREAM_ERROR.0),
+            )
+        }
+        First::Down(DownEnd::UpstreamEof) => (BridgeEnd::UpstreamClosed, Some(CloseCode::NORMAL.0)),
+        First::Down(DownEnd::UpstreamRead(reason)) => (
+            BridgeEnd::UpstreamFailed(reason),
+            Some(CloseCode::UPSTREAM_ERROR.0),
+        ),
+        First::Down(DownEnd::BrowserGone) => (BridgeEnd::BrowserClosed, None),
+        First::Down(DownEnd::BrowserSilent) => (
+            BridgeEnd::BrowserFailed("the browser stopped answering pings".into()),
+            None,
+        ),
+        First::Down(DownEnd::Idle) => (BridgeEnd::Idle, Some(CloseCode::GOING_AWAY.0)),
+        First::Down(DownEnd::Shutdown) => (BridgeEnd::Shutdown, Some(CloseCode::GOING_AWAY.0)),
+    };
+    BridgeReport {
+        end,
+        bytes_up: activity.bytes_up.load(Ordering::Relaxed),
+        bytes_down,
+        close_code,
+    }
+}
+
+/// The browser → TCP task's result; a panic in it is reported, not spread.
+fn joined_up<S, T>(joined: Result<UpResult<S, T>, tokio::task::JoinError>) -> UpResult<S, T> {
+    joined.unwrap_or_else(|err| {
+        tracing::error!(%err, "browser → TCP task failed");
+        (
+            UpEnd::BrowserFailed(format!("relay error: {err}"), None),
+            None,
+        )
+    })
+}
+
+enum First<S, T> {
+    Up(UpResult<S, T>),
+    Down(DownEnd),
+}
+
+/// The close reason sent to every session when the relay shuts down.
+pub const SHUTDOWN_REASON: &str = "relay is shutting down";
+
+/// Sends a close frame; a browser that is already gone is not an error.
+pub async fn send_close<S: Sink<Message> + Unpin>(ws_tx: &mut S, code: CloseCode, reason: &str) {
+    let frame = CloseFrame {
+        code: code.0,
+        reason: truncate_reason(reason).into(),
+    };
+    if ws_tx.send(Message::Close(Some(frame))).await.is_err() {
+        tracing::debug!(code = code.0, "browser gone before close frame");
+    }
+}

@@ -1,0 +1,150 @@
+//! Browser → TCP: one task per session, writing every message's bytes to
+//! the TCP service.
+
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
+
+use axum::extract::ws::Message;
+use futures_util::{Stream, StreamExt};
+use protocol::{tap::TapSource, CloseCode};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use super::{activity::Activity, BridgeOptions};
+use crate::tap::TapSink;
+
+pub(super) enum UpEnd {
+    /// The browser ended the session; the code of its close frame, if it sent one.
+    BrowserClosed(Option<u16>),
+    /// The WebSocket failed; the close code to tell the browser, if any.
+    BrowserFailed(String, Option<CloseCode>),
+    UpstreamWrite(std::io::Error),
+}
+
+/// How the browser → TCP task ended, with the WebSocket's read half and the
+/// TCP write half handed back: the bridge decides when they close (dropping
+/// the TCP half here would send the service a FIN, and its answer could race
+/// the close code the browser is owed). `None` only if the task panicked.
+pub(super) type UpResult<S, T> = (UpEnd, Option<(S, T)>);
+
+/// What browser → TCP needs of [`BridgeOptions`], owned by its task.
+pub(super) struct UpOptions {
+    tap: Option<TapSink>,
+    upstream_stall: Duration,
+}
+
+impl From<&BridgeOptions> for UpOptions {
+    fn from(options: &BridgeOptions) -> Self {
+        Self {
+            tap: options.tap.clone(),
+            upstream_stall: options.upstream_stall,
+        }
+    }
+}
+
+/// Browser → TCP. Returns when the WebSocket ends or the TCP write fails;
+/// after a failed write, hands the stream back so the close reply can be read.
+pub(super) async fn pump_up<S, E, T>(
+    mut ws_rx: S,
+    mut tcp_write: T,
+    options: UpOptions,
+    activity: Arc<Activity>,
+) -> UpResult<S, T>
+where
+    S: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
+    T: AsyncWrite + Unpin,
+{
+    // The code of the browser's close frame, once it sent one.
+    let mut saw_close: Option<Option<u16>> = None;
+    loop {
+        let next = ws_rx.next().await;
+        activity.heard_from_browser();
+        let data = match next {
+            Some(Ok(Message::Binary(data))) => data,
+            Some(Ok(Message::Text(text))) => text.into(),
+            Some(Ok(Message::Close(frame))) => {
+                // WebSocket close → TCP write shutdown. Keep polling: that sends
+                // our close reply and ends the stream.
+                saw_close = Some(frame.map(|f| f.code));
+                if let Err(err) = tcp_write.shutdown().await {
+                    tracing::debug!(%err, "upstream write shutdown failed");
+                }
+                continue;
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Err(_)) if saw_close.is_some() => {
+                return (
+                    UpEnd::BrowserClosed(saw_close.flatten()),
+                    Some((ws_rx, tcp_write)),
+                );
+            }
+            Some(Err(err)) => {
+                let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));
+                return (end, Some((ws_rx, tcp_write)));
+            }
+            None => {
+                let end = UpEnd::BrowserClosed(saw_close.flatten());
+                return (end, Some((ws_rx, tcp_write)));
+            }
+        };
+        activity.writing_upstream.store(true, Ordering::Relaxed);
+        let written = write_all_or_stall(&mut tcp_write, &data, options.upstream_stall).await;
+        activity.writing_upstream.store(false, Ordering::Relaxed);
+        // Listening to the browser again from now: what it queued meanwhile
+        // (pongs included) is read next.
+        activity.heard_from_browser();
+        if let Err(err) = written {
+            return (UpEnd::UpstreamWrite(err), Some((ws_rx, tcp_write)));
+        }
+        if let Some(tap) = &options.tap {
+            tap.record(TapSource::RelayToUpstream, &data);
+        }
+        activity.data();
+        activity
+            .bytes_up
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
+    }
+}
+
+/// Writes all of `data`, failing if the TCP service takes no bytes at all for
+/// `stall_limit` (a slow reader that makes progress is waited for).
+async fn write_all_or_stall<T: AsyncWrite + Unpin>(
+    tcp_write: &mut T,
+    mut data: &[u8],
+    stall_limit: Duration,
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    while !data.is_empty() {
+        match tokio::time::timeout(stall_limit, tcp_write.write(data)).await {
+            Ok(Ok(0)) => return Err(ErrorKind::WriteZero.into()),
+            Ok(Ok(n)) => data = &data[n..],
+            Ok(Err(err)) => return Err(err),
+            Err(_) => {
+                let why = format!("it took no data for {} s", stall_limit.as_secs_f32());
+                return Err(Error::new(ErrorKind::TimedOut, why));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The close code for a WebSocket error from the browser's side (RFC 6455
+/// §7.4.1), found by looking for tungstenite's error in the source chain.
+fn close_code_for(err: &(dyn std::error::Error + 'static)) -> Option<CloseCode> {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(ws) = e.downcast_ref::<WsError>() {
+            return match ws {
+                WsError::Capacity(_) => Some(CloseCode::TOO_BIG),
+                WsError::Utf8(_) => Some(CloseCode::INVALID_PAYLOAD),
+                WsError::Protocol(_) => Some(CloseCode::PROTOCOL_ERROR),
+                _ => None,
+            };
+        }
+        current = e.source();
+    }
+    None
+}
