@@ -140,6 +140,12 @@ fn open(
         Some(protocol) => upgrade.protocols([protocol]),
         None => upgrade,
     };
+    // The page's origin, for the session's log lines (`-` for non-browsers).
+    let origin = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
     upgrade
         // tungstenite's default 128 KiB read buffer per session would be most
         // of a session's memory; 4 KiB measured 10x less RSS per session with
@@ -149,7 +155,8 @@ fn open(
         .max_frame_size(limits.max_message_bytes)
         .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))
         .on_upgrade(move |socket| {
-            let span = tracing::info_span!("session", ?peer, %client, target = %target.name);
+            let span =
+                tracing::info_span!("session", ?peer, %client, target = %target.name, %origin);
             let sessions = state.sessions.clone();
             sessions.track_future(run_session(socket, target, tap, state, permit).instrument(span))
         })
@@ -229,10 +236,10 @@ async fn run_session(
     );
     match &report.end {
         BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => {
-            tracing::info!(end = ?report.end, code = ?report.close_code, bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
+            tracing::info!(end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
         }
         _ => {
-            tracing::info!(end = ?report.end, code = ?report.close_code, bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
+            tracing::info!(end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
         }
     }
 }

@@ -126,6 +126,27 @@ async fn at_shutdown_what_the_browser_sent_reaches_the_service() {
     assert!(got[..] == data[..got.len()], "bytes changed at shutdown");
 }
 
+/// Sends SIGTERM and waits (at most 15 s) for a clean exit.
+fn terminate(child: &mut std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "relay exited with {status}");
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("relay did not exit after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn the_binary_exits_0_on_sigterm_and_prints_where_to_go() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
@@ -150,22 +171,72 @@ fn the_binary_exits_0_on_sigterm_and_prints_where_to_go() {
     );
     let echo = lines.next().expect("an echo line").unwrap();
     assert!(echo.starts_with("echo service:  nc 127.0.0.1 "), "{echo}");
+    terminate(&mut child);
+}
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
+#[test]
+fn json_logs_carry_one_span_per_session_with_peer_target_and_origin() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    // One thread: --threads 1 runs the relay on a current-thread runtime.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
+        .args(["--listen", "127.0.0.1:0", "--echo-listen", "127.0.0.1:0"])
+        .args([
+            "--no-lab",
+            "--no-demos",
+            "--log-format",
+            "json",
+            "--threads",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(log.reopen().unwrap())
+        .spawn()
         .unwrap();
-    assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "relay exited with {status}");
-            break;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("relay did not exit after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let stdout = child.stdout.take().unwrap();
+    let banner = BufReader::new(stdout).lines().next().unwrap().unwrap();
+    let page = banner
+        .trim_start_matches("playground:")
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("{}/ws/echo", page.replacen("http", "ws", 1))
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("origin", page.parse().unwrap());
+        let (mut ws, _) = connect_async(request).await.unwrap();
+        ws.send(Message::text("hello")).await.unwrap();
+        assert!(matches!(ws.next().await, Some(Ok(Message::Binary(_)))));
+        ws.close(None).await.unwrap();
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    // The session's last line is written as it ends; give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    terminate(&mut child);
+
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    let closed: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every log line is JSON"))
+        .filter(|line: &serde_json::Value| line["fields"]["message"] == "session closed")
+        .collect();
+    assert_eq!(closed.len(), 1, "{text}");
+    let line = &closed[0];
+    assert_eq!(line["span"]["name"], "session", "{line}");
+    assert_eq!(line["span"]["target"], "echo", "{line}");
+    assert_eq!(line["span"]["origin"], page.as_str(), "{line}");
+    assert!(
+        line["span"]["peer"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:"),
+        "{line}"
+    );
+    // `close()` without a code, as a page's `ws.close()` does: 1005.
+    assert_eq!(line["fields"]["code"], 1005, "{line}");
 }

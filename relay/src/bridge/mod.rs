@@ -84,8 +84,8 @@ pub struct BridgeReport {
     /// Bytes sent to the browser.
     pub bytes_down: u64,
     /// The code of the close frame that ended the session (ours, or the
-    /// browser's); `None` when the connection ended without one (the browser
-    /// then reports 1006).
+    /// browser's; 1005 for one without a code); `None` when the connection
+    /// ended without one (the browser then reports 1006).
     pub close_code: Option<u16>,
 }
 

@@ -67,7 +67,8 @@ where
             Some(Ok(Message::Close(frame))) => {
                 // WebSocket close → TCP write shutdown. Keep polling: that sends
                 // our close reply and ends the stream.
-                saw_close = Some(frame.map(|f| f.code));
+                // A close frame without a status code reads as 1005 (RFC 6455 §7.1.5).
+                saw_close = Some(Some(frame.map_or(1005, |f| f.code)));
                 if let Err(err) = tcp_write.shutdown().await {
                     tracing::debug!(%err, "upstream write shutdown failed");
                 }
