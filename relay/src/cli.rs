@@ -1,6 +1,7 @@
 //! Command-line flags and start-up: bind the listeners, start the demo
 //! services, print where to go, and run until Ctrl-C or SIGTERM.
 
+use std::io::Write as _;
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::Context;
@@ -296,12 +297,22 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     } else {
         "http"
     };
-    println!("playground:    {scheme}://{addr}/");
-    for line in &banner {
-        println!("{line}");
-    }
     let names: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
-    println!("targets:       {}", names.join(", "));
+    let mut text = format!("playground:    {scheme}://{addr}/\n");
+    for line in &banner {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str(&format!("targets:       {}\n", names.join(", ")));
+    // A reader that went away (`relay | head -1`) must not stop the relay,
+    // as `println!` would by panicking.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        tracing::warn!(%err, "cannot print the banner");
+    }
 
     crate::run(listener, config, shutdown).await
 }

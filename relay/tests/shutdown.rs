@@ -192,6 +192,8 @@ fn json_logs_carry_one_span_per_session_with_peer_target_and_origin() {
         .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
+    // Only the first banner line is read, then the pipe is closed: the relay
+    // must carry on without its reader.
     let stdout = child.stdout.take().unwrap();
     let banner = BufReader::new(stdout).lines().next().unwrap().unwrap();
     let page = banner

@@ -134,13 +134,15 @@ async fn write_all_or_stall<T: AsyncWrite + Unpin>(
 /// The close code for a WebSocket error from the browser's side (RFC 6455
 /// §7.4.1), found by looking for tungstenite's error in the source chain.
 fn close_code_for(err: &(dyn std::error::Error + 'static)) -> Option<CloseCode> {
-    use tokio_tungstenite::tungstenite::Error as WsError;
+    use tokio_tungstenite::tungstenite::{error::ProtocolError, Error as WsError};
     let mut current = Some(err);
     while let Some(e) = current {
         if let Some(ws) = e.downcast_ref::<WsError>() {
             return match ws {
                 WsError::Capacity(_) => Some(CloseCode::TOO_BIG),
                 WsError::Utf8(_) => Some(CloseCode::INVALID_PAYLOAD),
+                // The connection ended without a close frame: no one to tell.
+                WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => None,
                 WsError::Protocol(_) => Some(CloseCode::PROTOCOL_ERROR),
                 _ => None,
             };
@@ -148,4 +150,28 @@ fn close_code_for(err: &(dyn std::error::Error + 'static)) -> Option<CloseCode> 
         current = e.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_tungstenite::tungstenite::{
+        error::{CapacityError, ProtocolError},
+        Error as WsError,
+    };
+
+    #[test]
+    fn close_codes_follow_rfc_6455() {
+        let too_big = WsError::Capacity(CapacityError::MessageTooLong {
+            size: 2,
+            max_size: 1,
+        });
+        assert_eq!(close_code_for(&too_big), Some(CloseCode::TOO_BIG));
+        let bad_frame = WsError::Protocol(ProtocolError::UnmaskedFrameFromClient);
+        assert_eq!(close_code_for(&bad_frame), Some(CloseCode::PROTOCOL_ERROR));
+        // A connection that just ended gets no close frame: the browser
+        // side reports 1006, and so do the metrics.
+        let vanished = WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake);
+        assert_eq!(close_code_for(&vanished), None);
+    }
 }
