@@ -16,6 +16,7 @@ use crate::components::{
     Question, Scenarios, SideBySide, Status, TargetPicker,
 };
 use crate::i18n::Lang;
+use crate::json;
 use crate::lab::fetch_lab;
 use crate::socket::{with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
 use crate::state::experiments::Lab;
@@ -322,9 +323,9 @@ fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, dispatcher: UseReducerDispatcher
             })
         }
         SocketEvent::Message(Payload::Text(text)) => {
-            if let Ok(hello) = serde_json::from_str::<TapHello>(&text) {
+            if let Ok(hello) = json::from_str::<TapHello>(&text) {
                 events.dispatch(TapAction::Hello(hello.tap));
-            } else if let Ok(TapEvent::Dropped { records }) = serde_json::from_str(&text) {
+            } else if let Ok(TapEvent::Dropped { records }) = json::from_str(&text) {
                 events.dispatch(TapAction::Dropped(records));
             }
         }

@@ -12,6 +12,7 @@ pub mod app;
 pub mod components;
 pub mod hex;
 pub mod i18n;
+pub mod json;
 pub mod lab;
 pub mod saved;
 pub mod scenarios;

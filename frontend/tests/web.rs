@@ -331,6 +331,66 @@ async fn the_app_reports_a_missing_target_list() {
     assert!(connect.disabled(), "nothing to connect to");
 }
 
+/// The page parses and prints JSON with the browser's `JSON` (json.rs): the
+/// relay's bodies and the stored saved messages must come out as serde_json
+/// has them on the host.
+#[wasm_bindgen_test]
+fn json_in_the_browser_has_the_serde_shapes() {
+    use frontend::json;
+    use frontend::saved::{SavedList, SavedMessage};
+    use protocol::tap::TapEvent;
+    use protocol::{CaptureList, LabInfo, TargetList};
+
+    let list: TargetList = json::from_str(
+        r#"{"targets":[{"name":"vault","needs_token":true},{"name":"echo","description":"d","builtin":true}]}"#,
+    )
+    .expect("a target list");
+    let names: Vec<_> = list
+        .targets
+        .iter()
+        .map(|t| (t.name.as_str(), t.needs_token, t.builtin))
+        .collect();
+    assert_eq!(names, [("vault", true, false), ("echo", false, true)]);
+    assert_eq!(
+        list.targets[0].description, "",
+        "a missing field takes its default"
+    );
+
+    let event: TapEvent =
+        json::from_str(r#"{"event":"upstream_connected","connect_us":1234}"#).expect("an event");
+    assert_eq!(event, TapEvent::UpstreamConnected { connect_us: 1234 });
+    let lab: LabInfo =
+        json::from_str(r#"{"recorder_port":7008,"bad_port":null,"tap":true}"#).expect("lab info");
+    assert_eq!(
+        (lab.recorder_port, lab.bad_port, lab.tap),
+        (Some(7008), None, true)
+    );
+    let captures: CaptureList = json::from_str(
+        r#"{"captures":[{"port":7008,"time_us":1764000000123456,"bytes":[71,69,84,0,255]}]}"#,
+    )
+    .expect("captures");
+    assert_eq!(captures.captures[0].time_us, 1_764_000_000_123_456);
+    assert_eq!(captures.captures[0].bytes, b"GET\x00\xff");
+    assert!(json::from_str::<TargetList>("<html>").is_err());
+    assert!(json::from_str::<TargetList>(r#"{"targets":7}"#).is_err());
+
+    let saved = SavedList {
+        items: vec![SavedMessage {
+            name: "ping \"1\"".into(),
+            mode: "text".into(),
+            eol: "crlf".into(),
+            text: "PING 你好".into(),
+        }],
+    };
+    let text = saved.to_json();
+    assert_eq!(
+        text,
+        r#"{"items":[{"name":"ping \"1\"","mode":"text","eol":"crlf","text":"PING 你好"}]}"#
+    );
+    assert_eq!(SavedList::from_json(&text), saved);
+    assert_eq!(SavedList::from_json("not json"), SavedList::default());
+}
+
 async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         gloo::utils::window()

@@ -12,6 +12,7 @@ use protocol::wire::{WireFrame, WireItem, WireParser};
 use yew::Reducible;
 
 use super::append_log::AppendLog;
+use crate::json;
 
 /// Bytes of a TCP chunk kept for the timeline.
 pub const TCP_PREVIEW_BYTES: usize = 256;
@@ -321,7 +322,7 @@ impl WireTap {
         let at = |moment| TimelineEntry { time_us, moment };
         match source {
             TapSource::Event => {
-                let Ok(event) = serde_json::from_slice::<TapEvent>(&bytes) else {
+                let Ok(event) = json::from_slice::<TapEvent>(&bytes) else {
                     return;
                 };
                 match &event {
@@ -435,7 +436,7 @@ mod tests {
             session,
             TapSource::Event,
             time_us,
-            &serde_json::to_vec(event).unwrap(),
+            json::to_string(event).unwrap().as_bytes(),
         )
     }
 
