@@ -14,6 +14,7 @@ pub mod hex;
 pub mod i18n;
 pub mod json;
 pub mod lab;
+pub mod per_frame;
 pub mod saved;
 pub mod scenarios;
 pub mod socket;

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use frontend::components::composer::{Composer, ComposerProps};
-use frontend::components::log_view::{LogView, LogViewProps};
+use frontend::components::log_view::{LogView, LogViewProps, FOLLOW_TAIL};
 use frontend::components::status::{Status, StatusProps};
 use frontend::state::{Action, CloseInfo, Conn, Payload, State, LOG_WINDOW};
 use frontend::App;
@@ -268,13 +268,34 @@ async fn a_long_log_renders_only_its_window() {
     Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
 
-    assert_eq!(find_all(&root, ".entry").len(), LOG_WINDOW);
+    // Following the newest: only the tail is in the DOM, newest last.
+    let entries = find_all(&root, ".entry");
+    assert_eq!(entries.len(), FOLLOW_TAIL);
+    let above = LOG_WINDOW - FOLLOW_TAIL;
+    assert_eq!(
+        text(&root, "#log-above"),
+        format!("{above} earlier entries above: scroll up to show them")
+    );
     let hidden = total - LOG_WINDOW as u64;
     assert_eq!(
         text(&root, "#log-hidden"),
         format!("{hidden} earlier entries hidden")
     );
     assert!(text(&root, "#log-count").contains(&total.to_string()));
+
+    // Scrolling up shows the whole window.
+    let log = find(&root, "#log");
+    log.set_attribute("style", "height: 200px; overflow-y: auto")
+        .expect("set a style");
+    // The visitor at the bottom of the now scrollable log, then scrolling up.
+    for top in [log.scroll_height(), 0] {
+        log.set_scroll_top(top);
+        log.dispatch_event(&bubbling("scroll"))
+            .expect("dispatch scroll");
+        yew::scheduler::flush().await;
+    }
+    assert_eq!(find_all(&root, ".entry").len(), LOG_WINDOW);
+    assert!(root.query_selector("#log-above").ok().flatten().is_none());
 }
 
 #[wasm_bindgen_test]

@@ -87,6 +87,13 @@ pub(super) const EN: Strings = Strings {
             format!("{n} earlier entries hidden")
         }
     },
+    entries_above: |n| {
+        if n == 1 {
+            "1 earlier entry above: scroll up to show it".to_owned()
+        } else {
+            format!("{n} earlier entries above: scroll up to show them")
+        }
+    },
     entry_count: |n| {
         if n == 1 {
             "1 entry".to_owned()

@@ -176,6 +176,8 @@ pub struct Strings {
     pub targets_error: fn(&TargetsError) -> String,
     /// "N earlier entries hidden".
     pub hidden_entries: fn(u64) -> String,
+    /// "N earlier entries above": kept, shown once the visitor scrolls up.
+    pub entries_above: fn(usize) -> String,
     /// "N entries" in the log header.
     pub entry_count: fn(u64) -> String,
     /// A byte count.
@@ -282,6 +284,7 @@ impl Strings {
             closed,
             targets_error: _,
             hidden_entries: _,
+            entries_above: _,
             entry_count: _,
             byte_count: _,
             more_bytes: _,
@@ -375,6 +378,7 @@ mod tests {
                 (s.targets_error)(&TargetsError::Decode("x".into())),
                 (s.targets_error)(&TargetsError::Empty),
                 (s.hidden_entries)(3),
+                (s.entries_above)(3),
                 (s.entry_count)(3),
                 (s.byte_count)(3),
                 (s.more_bytes)(3),

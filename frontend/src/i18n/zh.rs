@@ -73,6 +73,7 @@ pub(super) const ZH: Strings = Strings {
         format!("无法从 {} 加载目标列表：{detail}", protocol::TARGETS_PATH)
     },
     hidden_entries: |n| format!("已隐藏更早的 {n} 条记录"),
+    entries_above: |n| format!("上方还有 {n} 条更早的记录，向上滚动即可显示"),
     entry_count: |n| format!("{n} 条记录"),
     byte_count: |n| format!("{n} 字节"),
     more_bytes: |n| format!("… 还有 {n} 字节未显示"),
