@@ -13,13 +13,13 @@ use crate::api::fetch_targets;
 use crate::components::experiments::{BadPort, FetchRaw, NoSocketApi, ThroughRelay, WsRaw};
 use crate::components::{
     Comparison, Composer, FrameInspector, HandshakeView, Header, HowItWorks, Layers, LogView,
-    Question, Scenarios, SideBySide, Status, TargetPicker,
+    Question, Scenarios, SideBySide, Status, TargetPicker, TokenField,
 };
 use crate::i18n::Lang;
 use crate::json;
 use crate::lab::fetch_lab;
 use crate::per_frame::PerFrame;
-use crate::socket::{with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
+use crate::socket::{with_tap, with_token, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
 use crate::state::experiments::Lab;
 use crate::state::wiretap::{TapAction, TapLink, WireTap};
 use crate::state::{Action, Payload, SendError, State};
@@ -185,22 +185,32 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::ReloadTargets))
     };
+    let ontoken = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |token: String| dispatcher.dispatch(Action::SetToken(token)))
+    };
     let onconnect = {
         let dispatcher = state.dispatcher();
         let selected = state.selected.clone();
+        let token = state.token_to_send().map(str::to_owned);
         let tap_id = tap.tap_id().map(str::to_owned);
         Callback::from(move |_: MouseEvent| {
             let Some(name) = selected.as_deref() else {
                 return;
             };
             match ws_url_here(name) {
-                Ok(url) => dispatcher.dispatch(Action::Connect {
-                    url: match &tap_id {
-                        Some(id) => with_tap(&url, id),
-                        None => url,
-                    },
-                    at_ms: now_ms(),
-                }),
+                Ok(mut url) => {
+                    if let Some(token) = &token {
+                        url = with_token(&url, token);
+                    }
+                    if let Some(id) = &tap_id {
+                        url = with_tap(&url, id);
+                    }
+                    dispatcher.dispatch(Action::Connect {
+                        url,
+                        at_ms: now_ms(),
+                    });
+                }
                 Err(err) => web_sys::console::error_1(&err.into()),
             }
         })
@@ -281,6 +291,9 @@ pub fn App() -> Html {
                                 {onselect}
                                 {onretry}
                             />
+                            if state.selected_target().is_some_and(|t| t.needs_token) {
+                                <TokenField value={state.token.clone()} disabled={active} oninput={ontoken} />
+                            }
                             <div class="buttons">
                                 <button type="button" id="connect" class="primary"
                                     disabled={active || state.selected.is_none()} onclick={onconnect}>

@@ -154,6 +154,9 @@ pub struct State {
     pub targets_request: u32,
     /// The target the picker shows.
     pub selected: Option<String>,
+    /// The token typed for the selected target (sent only to targets whose
+    /// entry says `needs_token`).
+    pub token: String,
     /// The connection's state.
     pub conn: Conn,
     /// The socket that should exist: the effect that owns the WebSocket is
@@ -173,6 +176,8 @@ pub enum Action {
     ReloadTargets,
     /// The visitor picked a target.
     Select(String),
+    /// The visitor typed a token for the selected target.
+    SetToken(String),
     /// The visitor pressed Connect; `url` is the WebSocket URL for the
     /// selected target.
     Connect {
@@ -253,6 +258,22 @@ impl State {
         self.session.as_ref().map(|s| s.id)
     }
 
+    /// The selected target's entry, once the list is loaded.
+    pub fn selected_target(&self) -> Option<&TargetInfo> {
+        let Targets::Loaded(targets) = &self.targets else {
+            return None;
+        };
+        let name = self.selected.as_deref()?;
+        targets.iter().find(|t| t.name == name)
+    }
+
+    /// The token to present when connecting: the typed one, for a target
+    /// that needs one.
+    pub fn token_to_send(&self) -> Option<&str> {
+        let needed = self.selected_target().is_some_and(|t| t.needs_token);
+        (needed && !self.token.is_empty()).then_some(self.token.as_str())
+    }
+
     fn is_current(&self, session: u64) -> bool {
         self.session_id() == Some(session)
     }
@@ -280,10 +301,13 @@ impl State {
                 self.targets_request = self.targets_request.wrapping_add(1);
             }
             Action::Select(name) => {
-                if !self.conn.is_active() {
+                if !self.conn.is_active() && self.selected.as_ref() != Some(&name) {
+                    // A token belongs to the target it was typed for.
+                    self.token.clear();
                     self.selected = Some(name);
                 }
             }
+            Action::SetToken(token) => self.token = token,
             Action::Connect { url, at_ms } => {
                 let Some(target) = self.selected.clone() else {
                     return;
@@ -292,14 +316,16 @@ impl State {
                     return;
                 }
                 self.next_session += 1;
+                // What the page shows of the URL: without the token.
+                let shown = hide_token(&url);
                 self.session = Some(Session {
                     id: self.next_session,
                     target,
-                    url: url.clone(),
+                    url,
                 });
-                self.conn = Conn::Connecting { url: url.clone() };
+                self.conn = Conn::Connecting { url: shown.clone() };
                 self.log
-                    .push(at_ms, EntryBody::Sys(SysEvent::Connecting { url }));
+                    .push(at_ms, EntryBody::Sys(SysEvent::Connecting { url: shown }));
             }
             Action::Disconnect { at_ms } => {
                 if self.conn.is_active() {
@@ -371,6 +397,24 @@ impl State {
             Action::ClearLog => self.log.clear(),
         }
     }
+}
+
+/// `url` with the value of its `auth` query parameter replaced by `•••`, for
+/// the status line and the log: a token typed into a password field should
+/// not then be shown in plain text.
+pub fn hide_token(url: &str) -> String {
+    let Some((path, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let prefix = format!("{}=", protocol::api::AUTH_QUERY);
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.strip_prefix(&prefix) {
+            Some(_) => format!("{prefix}•••"),
+            None => pair.to_owned(),
+        })
+        .collect();
+    format!("{path}?{}", query.join("&"))
 }
 
 impl Reducible for State {

@@ -27,6 +27,8 @@ pub(super) const EN: Strings = Strings {
     target: "Target",
     targets_loading: "Loading targets…",
     retry: "Retry",
+    token: "Token",
+    token_hint: "This target needs a token. The page sends it as ?auth=… on the WebSocket URL (a page cannot set headers on a WebSocket).",
     connect: "Connect",
     disconnect: "Disconnect",
     status: "Status",

@@ -53,6 +53,10 @@ pub struct Strings {
     pub targets_loading: &'static str,
     /// Button that loads the target list again.
     pub retry: &'static str,
+    /// Label of the token field, shown for targets that need a token.
+    pub token: &'static str,
+    /// What the token is for and how it travels.
+    pub token_hint: &'static str,
     /// Connect button.
     pub connect: &'static str,
     /// Disconnect button.

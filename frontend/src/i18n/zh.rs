@@ -25,6 +25,8 @@ pub(super) const ZH: Strings = Strings {
     target: "目标",
     targets_loading: "正在加载目标列表…",
     retry: "重试",
+    token: "令牌",
+    token_hint: "这个目标需要令牌。页面把它放在 WebSocket 地址的 ?auth=… 里发送（页面无法给 WebSocket 设置请求头）。",
     connect: "连接",
     disconnect: "断开",
     status: "状态",

@@ -326,3 +326,43 @@ fn reduce_leaves_the_previous_state_untouched() {
     assert_eq!(before.selected.as_deref(), Some("echo"));
     assert_eq!(after.selected.as_deref(), Some("redis"));
 }
+
+#[test]
+fn a_token_is_sent_only_to_a_target_that_needs_one_and_never_shown() {
+    let mut s = State::default();
+    let mut vault = target("vault");
+    vault.needs_token = true;
+    s.apply(Action::TargetsLoaded(Ok(vec![target("echo"), vault])));
+    s.apply(Action::SetToken("s3cret".into()));
+    assert_eq!(s.token_to_send(), None, "echo needs no token");
+    s.apply(Action::Select("vault".into()));
+    assert_eq!(
+        s.token, "",
+        "a token belongs to the target it was typed for"
+    );
+    assert_eq!(s.token_to_send(), None, "nothing typed yet");
+    s.apply(Action::SetToken("s3cret".into()));
+    assert_eq!(s.token_to_send(), Some("s3cret"));
+    s.apply(Action::Select("vault".into()));
+    assert_eq!(s.token, "s3cret", "picking the same target keeps it");
+
+    s.apply(Action::Connect {
+        url: "ws://h/ws/vault?auth=s3cret&tap=ab".into(),
+        at_ms: 1,
+    });
+    assert_eq!(
+        s.session.as_ref().map(|s| s.url.as_str()),
+        Some("ws://h/ws/vault?auth=s3cret&tap=ab"),
+        "the socket gets the token"
+    );
+    assert_eq!(
+        s.conn,
+        Conn::Connecting {
+            url: "ws://h/ws/vault?auth=•••&tap=ab".into()
+        }
+    );
+    let shown = format!("{:?}", s.log.entries().last().map(|e| e.body.clone()));
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert_eq!(hide_token("ws://h/ws/echo"), "ws://h/ws/echo");
+    assert_eq!(hide_token("ws://h/ws/echo?tap=x"), "ws://h/ws/echo?tap=x");
+}
