@@ -14,7 +14,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The three jobs of `wsload`.
+/// The jobs of `wsload`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a TCP echo service; prints `listening HOST:PORT` once bound.
@@ -23,6 +23,9 @@ pub enum Command {
     Run(RunArgs),
     /// Turn the JSON lines of a bench into Markdown, JSON and SVG.
     Report(ReportArgs),
+    /// Measure the playground page's frame times in headless Chromium while
+    /// its views hold many entries and messages pour in; prints one JSON object.
+    Page(PageArgs),
 }
 
 /// `wsload echo`.
@@ -203,6 +206,10 @@ pub struct ReportArgs {
     #[arg(long = "page-file", value_name = "NAME=BYTES:GZIP")]
     pub page_files: Vec<String>,
 
+    /// The page's frame times: the JSON `wsload page` printed.
+    #[arg(long, value_name = "FILE")]
+    pub page_frames: Option<PathBuf>,
+
     /// The commit measured.
     #[arg(long)]
     pub commit: Option<String>,
@@ -210,6 +217,58 @@ pub struct ReportArgs {
     /// A line for the report's notes (repeatable).
     #[arg(long = "note")]
     pub notes: Vec<String>,
+}
+
+/// `wsload page`.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// The relay binary that serves the page.
+    #[arg(long, value_name = "PATH")]
+    pub relay: PathBuf,
+
+    /// Serve the page from this directory (default: the copy in the relay).
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+
+    /// ChromeDriver.
+    #[arg(long, default_value = "chromedriver", value_name = "PATH")]
+    pub chromedriver: PathBuf,
+
+    /// Chromium.
+    #[arg(long, default_value = "/usr/bin/chromium", value_name = "PATH")]
+    pub chromium: PathBuf,
+
+    /// Entries the message log and the frame inspector are filled to first.
+    #[arg(long, default_value_t = 100_000)]
+    pub entries: u64,
+
+    /// Lines per second while filling.
+    #[arg(long, default_value_t = 20_000)]
+    pub fill_rate: u64,
+
+    /// Give up filling after this many seconds.
+    #[arg(long, default_value_t = 600.0)]
+    pub fill_timeout_secs: f64,
+
+    /// Lines per second arriving during the measured window.
+    #[arg(long, default_value_t = 10_000)]
+    pub rate: u64,
+
+    /// Length of the measured window under load, seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub secs: f64,
+
+    /// Length of the window without traffic (the baseline), seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub idle_secs: f64,
+
+    /// Browser window width, CSS pixels.
+    #[arg(long, default_value_t = 1280)]
+    pub width: u32,
+
+    /// Browser window height, CSS pixels.
+    #[arg(long, default_value_t = 1600)]
+    pub height: u32,
 }
 
 #[cfg(test)]

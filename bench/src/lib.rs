@@ -3,12 +3,14 @@
 //! One client drives every contender (our relay, websocat, websockify, and the
 //! echo service itself over raw TCP) through the same scenarios, verifying every
 //! echoed byte. Each `wsload run` prints one JSON line ([`record::RunRecord`]);
-//! `wsload report` turns the lines of a whole bench into Markdown, JSON and SVG.
+//! `wsload report` turns the lines of a whole bench into Markdown, JSON and SVG;
+//! `wsload page` measures the playground page's frame times under load.
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod conn;
 pub mod echo;
+pub mod page;
 pub mod payload;
 pub mod procfs;
 pub mod record;

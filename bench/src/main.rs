@@ -21,6 +21,11 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report(args) => bench::report::write(&args),
+        Command::Page(args) => {
+            let record = runtime(1)?.block_on(bench::page::run(&args))?;
+            println!("{}", serde_json::to_string(&record)?);
+            Ok(())
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use gloo::net::http::Request;
 use protocol::{TargetInfo, TargetList, TARGETS_PATH};
 
+use crate::json;
 use crate::state::TargetsError;
 
 /// `GET /api/targets` on the page's own origin.
@@ -14,9 +15,10 @@ pub async fn fetch_targets() -> Result<Vec<TargetInfo>, TargetsError> {
     if !response.ok() {
         return Err(TargetsError::Status(response.status()));
     }
-    let list: TargetList = response
-        .json()
+    let body = response
+        .text()
         .await
-        .map_err(|err| TargetsError::Decode(err.to_string()))?;
+        .map_err(|err| TargetsError::Network(err.to_string()))?;
+    let list: TargetList = json::from_str(&body).map_err(TargetsError::Decode)?;
     Ok(list.targets)
 }

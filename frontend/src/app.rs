@@ -13,11 +13,13 @@ use crate::api::fetch_targets;
 use crate::components::experiments::{BadPort, FetchRaw, NoSocketApi, ThroughRelay, WsRaw};
 use crate::components::{
     Comparison, Composer, FrameInspector, HandshakeView, Header, HowItWorks, Layers, LogView,
-    Question, Scenarios, SideBySide, Status, TargetPicker,
+    Question, Scenarios, SideBySide, Status, TargetPicker, TokenField,
 };
 use crate::i18n::Lang;
+use crate::json;
 use crate::lab::fetch_lab;
-use crate::socket::{with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
+use crate::per_frame::PerFrame;
+use crate::socket::{with_tap, with_token, ws_url_for_path_here, ws_url_here, Socket, SocketEvent};
 use crate::state::experiments::Lab;
 use crate::state::wiretap::{TapAction, TapLink, WireTap};
 use crate::state::{Action, Payload, SendError, State};
@@ -94,16 +96,19 @@ pub fn App() -> Html {
     }
 
     // The wire tap: opened once the relay says it offers taps, kept for the
-    // page's lifetime; every record it sends is dispatched.
+    // page's lifetime; every record it sends is dispatched, once per frame.
     let tap = use_reducer(WireTap::default);
     let tap_socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
+    let tap_queue = {
+        let dispatcher = tap.dispatcher();
+        use_memo((), move |()| PerFrame::new(dispatcher.to_callback()))
+    };
     {
         let tap_socket = tap_socket.clone();
-        let dispatcher = tap.dispatcher();
         let offered = matches!(&*lab, Lab::Ready(info) if info.tap);
         use_effect_with(offered, move |offered| {
             if *offered {
-                open_tap(&tap_socket, dispatcher);
+                open_tap(&tap_socket, tap_queue);
             }
             move || drop(tap_socket.borrow_mut().take())
         });
@@ -121,17 +126,23 @@ pub fn App() -> Html {
 
     // The WebSocket lives exactly as long as the session: opened here when
     // a session starts, dropped (handlers detached, socket closed) by the
-    // cleanup when the session ends or the page unmounts.
+    // cleanup when the session ends or the page unmounts. Its events are
+    // stamped when they arrive and reach the reducer once per frame: at
+    // thousands of messages a second, one render per message would not keep up.
+    let events = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |()| PerFrame::new(dispatcher.to_callback()))
+    };
     {
         let socket = socket.clone();
         let dispatcher = state.dispatcher();
+        let events = events.clone();
         use_effect_with(state.session.clone(), move |session| {
             if let Some(session) = session {
                 let id = session.id;
-                let events = dispatcher.clone();
                 let on_event = Callback::from(move |event: SocketEvent| {
                     let at_ms = now_ms();
-                    events.dispatch(match event {
+                    events.push(match event {
                         SocketEvent::Open => Action::Opened { session: id, at_ms },
                         SocketEvent::Message(payload) => Action::Received {
                             session: id,
@@ -174,38 +185,50 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::ReloadTargets))
     };
+    let ontoken = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |token: String| dispatcher.dispatch(Action::SetToken(token)))
+    };
     let onconnect = {
         let dispatcher = state.dispatcher();
         let selected = state.selected.clone();
+        let token = state.token_to_send().map(str::to_owned);
         let tap_id = tap.tap_id().map(str::to_owned);
         Callback::from(move |_: MouseEvent| {
             let Some(name) = selected.as_deref() else {
                 return;
             };
             match ws_url_here(name) {
-                Ok(url) => dispatcher.dispatch(Action::Connect {
-                    url: match &tap_id {
-                        Some(id) => with_tap(&url, id),
-                        None => url,
-                    },
-                    at_ms: now_ms(),
-                }),
+                Ok(mut url) => {
+                    if let Some(token) = &token {
+                        url = with_token(&url, token);
+                    }
+                    if let Some(id) = &tap_id {
+                        url = with_tap(&url, id);
+                    }
+                    dispatcher.dispatch(Action::Connect {
+                        url,
+                        at_ms: now_ms(),
+                    });
+                }
                 Err(err) => web_sys::console::error_1(&err.into()),
             }
         })
     };
+    // What the visitor does goes through the same queue as what arrives, so
+    // the log keeps the order things happened in.
     let ondisconnect = {
-        let dispatcher = state.dispatcher();
+        let events = events.clone();
         let socket = socket.clone();
         Callback::from(move |_: MouseEvent| {
-            dispatcher.dispatch(Action::Disconnect { at_ms: now_ms() });
+            events.push(Action::Disconnect { at_ms: now_ms() });
             if let Some(socket) = socket.borrow().as_ref() {
                 socket.close();
             }
         })
     };
     let onsend = {
-        let dispatcher = state.dispatcher();
+        let events = events.clone();
         let socket = socket.clone();
         let session = state.session_id();
         Callback::from(move |payload: Payload| {
@@ -214,7 +237,7 @@ pub fn App() -> Html {
                 (Some(socket), Some(session)) => socket.send(&payload).map(|()| session),
                 _ => Err(SendError::NotOpen),
             };
-            dispatcher.dispatch(match sent {
+            events.push(match sent {
                 Ok(session) => Action::Sent {
                     session,
                     at_ms,
@@ -268,6 +291,9 @@ pub fn App() -> Html {
                                 {onselect}
                                 {onretry}
                             />
+                            if state.selected_target().is_some_and(|t| t.needs_token) {
+                                <TokenField value={state.token.clone()} disabled={active} oninput={ontoken} />
+                            }
                             <div class="buttons">
                                 <button type="button" id="connect" class="primary"
                                     disabled={active || state.selected.is_none()} onclick={onconnect}>
@@ -306,26 +332,26 @@ pub fn App() -> Html {
     }
 }
 
-/// Opens the page's wire tap and dispatches everything it says.
-fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, dispatcher: UseReducerDispatcher<WireTap>) {
+/// Opens the page's wire tap and queues everything it says.
+fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, queue: Rc<PerFrame<TapAction>>) {
     let url = match ws_url_for_path_here(TAP_PATH) {
         Ok(url) => url,
-        Err(err) => return dispatcher.dispatch(TapAction::Lost(err)),
+        Err(err) => return queue.push(TapAction::Lost(err)),
     };
-    dispatcher.dispatch(TapAction::Connecting);
-    let events = dispatcher.clone();
+    queue.push(TapAction::Connecting);
+    let events = queue.clone();
     let on_event = Callback::from(move |event: SocketEvent| match event {
         SocketEvent::Message(Payload::Binary(bytes)) => {
-            events.dispatch(match TapRecord::decode(&bytes) {
+            events.push(match TapRecord::decode(&bytes) {
                 Ok(record) => TapAction::Record(record),
                 Err(_) => TapAction::Undecodable,
             })
         }
         SocketEvent::Message(Payload::Text(text)) => {
-            if let Ok(hello) = serde_json::from_str::<TapHello>(&text) {
-                events.dispatch(TapAction::Hello(hello.tap));
-            } else if let Ok(TapEvent::Dropped { records }) = serde_json::from_str(&text) {
-                events.dispatch(TapAction::Dropped(records));
+            if let Ok(hello) = json::from_str::<TapHello>(&text) {
+                events.push(TapAction::Hello(hello.tap));
+            } else if let Ok(TapEvent::Dropped { records }) = json::from_str(&text) {
+                events.push(TapAction::Dropped(records));
             }
         }
         SocketEvent::Closed(info) => {
@@ -334,12 +360,12 @@ fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, dispatcher: UseReducerDispatcher
             } else {
                 format!("{} {}", info.code, info.reason)
             };
-            events.dispatch(TapAction::Lost(why));
+            events.push(TapAction::Lost(why));
         }
         SocketEvent::Open | SocketEvent::Error => {}
     });
     match Socket::open(&url, on_event) {
         Ok(socket) => *slot.borrow_mut() = Some(socket),
-        Err(err) => dispatcher.dispatch(TapAction::Lost(err)),
+        Err(err) => queue.push(TapAction::Lost(err)),
     }
 }

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCache, RequestInit, Response};
 use yew::Callback;
 
+use crate::json;
 use crate::socket::{
     js_error_text, with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent,
 };
@@ -134,7 +135,7 @@ pub async fn fetch_lab() -> Result<LabInfo, String> {
     if !response.ok() {
         return Err(format!("{LAB_PATH}: HTTP {}", response.status()));
     }
-    response.json().await.map_err(|err| err.to_string())
+    json::from_str(&response.text().await.map_err(|err| err.to_string())?)
 }
 
 /// `GET /api/recorder/<marker>`.
@@ -147,7 +148,8 @@ pub async fn fetch_captures(marker: &str) -> Result<Vec<Capture>, String> {
     if !response.ok() {
         return Err(format!("{path}: HTTP {}", response.status()));
     }
-    let list: CaptureList = response.json().await.map_err(|err| err.to_string())?;
+    let body = response.text().await.map_err(|err| err.to_string())?;
+    let list: CaptureList = json::from_str(&body)?;
     Ok(list.captures)
 }
 
@@ -225,7 +227,9 @@ pub async fn fetch_probe(url: &str) -> FetchEnd {
     match JsFuture::from(promise).await {
         Ok(value) => match value.dyn_into::<Response>() {
             Ok(response) => FetchEnd::Response {
-                kind: format!("{:?}", response.type_()).to_lowercase(),
+                // ASCII names ("Opaque"): `to_lowercase` would link Unicode's
+                // case tables, 8 KB of the page gzipped.
+                kind: format!("{:?}", response.type_()).to_ascii_lowercase(),
                 status: response.status(),
             },
             Err(other) => FetchEnd::Rejected(js_error_text(&other)),
@@ -296,7 +300,7 @@ async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
     let id = loop {
         match taps.next_before(deadline).await {
             Some(SocketEvent::Message(Payload::Text(text))) => {
-                let hello: TapHello = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                let hello: TapHello = json::from_str(&text)?;
                 break hello.tap;
             }
             Some(SocketEvent::Closed(info)) => {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json;
+
 /// Where the list is kept.
 pub const STORAGE_KEY: &str = "playground.saved";
 /// Longest name kept.
@@ -65,13 +67,13 @@ impl SavedList {
 
     /// Parses what [`SavedList::to_json`] wrote; anything unreadable is an
     /// empty list (a visitor's storage is not ours to trust).
-    pub fn from_json(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
+    pub fn from_json(text: &str) -> Self {
+        json::from_str(text).unwrap_or_default()
     }
 
     /// The stored form.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{\"items\":[]}".into())
+        json::to_string(self).unwrap_or_else(|_| "{\"items\":[]}".into())
     }
 }
 

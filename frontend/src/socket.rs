@@ -163,9 +163,30 @@ pub fn ws_url_for_path_here(path: &str) -> Result<String, String> {
     Ok(ws_url_for_path(&page_protocol, &host, path))
 }
 
-/// `session_url` with `?tap=<id>` added.
+/// `url` with the query parameter `name=value` added (`value`
+/// percent-encoded).
+fn with_query(url: &str, name: &str, value: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let mut out = format!("{url}{separator}{name}=");
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `session_url` with `tap=<id>` added.
 pub fn with_tap(session_url: &str, tap: &str) -> String {
-    format!("{session_url}?{}={tap}", protocol::tap::TAP_QUERY)
+    with_query(session_url, protocol::tap::TAP_QUERY, tap)
+}
+
+/// `session_url` with `auth=<token>` added: how a page presents a target's
+/// token (browsers cannot set headers on a WebSocket).
+pub fn with_token(session_url: &str, token: &str) -> String {
+    with_query(session_url, protocol::api::AUTH_QUERY, token)
 }
 
 fn page_origin() -> Result<(String, String), String> {
@@ -196,6 +217,20 @@ mod tests {
         assert_eq!(
             with_tap("ws://h/ws/echo", "ab12"),
             "ws://h/ws/echo?tap=ab12"
+        );
+    }
+
+    #[test]
+    fn a_token_goes_in_the_query_encoded_and_the_tap_after_it() {
+        let url = with_token("ws://h/ws/vault", "s3cret");
+        assert_eq!(url, "ws://h/ws/vault?auth=s3cret");
+        assert_eq!(
+            with_tap(&url, "ab12"),
+            "ws://h/ws/vault?auth=s3cret&tap=ab12"
+        );
+        assert_eq!(
+            with_token("ws://h/ws/vault", "a b&c=d/é"),
+            "ws://h/ws/vault?auth=a%20b%26c%3Dd%2F%C3%A9"
         );
     }
 }

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use frontend::components::composer::{Composer, ComposerProps};
-use frontend::components::log_view::{LogView, LogViewProps};
+use frontend::components::log_view::{LogView, LogViewProps, FOLLOW_TAIL};
 use frontend::components::status::{Status, StatusProps};
 use frontend::state::{Action, CloseInfo, Conn, Payload, State, LOG_WINDOW};
 use frontend::App;
@@ -268,13 +268,34 @@ async fn a_long_log_renders_only_its_window() {
     Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
 
-    assert_eq!(find_all(&root, ".entry").len(), LOG_WINDOW);
+    // Following the newest: only the tail is in the DOM, newest last.
+    let entries = find_all(&root, ".entry");
+    assert_eq!(entries.len(), FOLLOW_TAIL);
+    let above = LOG_WINDOW - FOLLOW_TAIL;
+    assert_eq!(
+        text(&root, "#log-above"),
+        format!("{above} earlier entries above: scroll up to show them")
+    );
     let hidden = total - LOG_WINDOW as u64;
     assert_eq!(
         text(&root, "#log-hidden"),
         format!("{hidden} earlier entries hidden")
     );
     assert!(text(&root, "#log-count").contains(&total.to_string()));
+
+    // Scrolling up shows the whole window.
+    let log = find(&root, "#log");
+    log.set_attribute("style", "height: 200px; overflow-y: auto")
+        .expect("set a style");
+    // The visitor at the bottom of the now scrollable log, then scrolling up.
+    for top in [log.scroll_height(), 0] {
+        log.set_scroll_top(top);
+        log.dispatch_event(&bubbling("scroll"))
+            .expect("dispatch scroll");
+        yew::scheduler::flush().await;
+    }
+    assert_eq!(find_all(&root, ".entry").len(), LOG_WINDOW);
+    assert!(root.query_selector("#log-above").ok().flatten().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -329,6 +350,66 @@ async fn the_app_reports_a_missing_target_list() {
     assert_eq!(status.get_attribute("data-state").as_deref(), Some("idle"));
     let connect: web_sys::HtmlButtonElement = find(&root, "#connect").unchecked_into();
     assert!(connect.disabled(), "nothing to connect to");
+}
+
+/// The page parses and prints JSON with the browser's `JSON` (json.rs): the
+/// relay's bodies and the stored saved messages must come out as serde_json
+/// has them on the host.
+#[wasm_bindgen_test]
+fn json_in_the_browser_has_the_serde_shapes() {
+    use frontend::json;
+    use frontend::saved::{SavedList, SavedMessage};
+    use protocol::tap::TapEvent;
+    use protocol::{CaptureList, LabInfo, TargetList};
+
+    let list: TargetList = json::from_str(
+        r#"{"targets":[{"name":"vault","needs_token":true},{"name":"echo","description":"d","builtin":true}]}"#,
+    )
+    .expect("a target list");
+    let names: Vec<_> = list
+        .targets
+        .iter()
+        .map(|t| (t.name.as_str(), t.needs_token, t.builtin))
+        .collect();
+    assert_eq!(names, [("vault", true, false), ("echo", false, true)]);
+    assert_eq!(
+        list.targets[0].description, "",
+        "a missing field takes its default"
+    );
+
+    let event: TapEvent =
+        json::from_str(r#"{"event":"upstream_connected","connect_us":1234}"#).expect("an event");
+    assert_eq!(event, TapEvent::UpstreamConnected { connect_us: 1234 });
+    let lab: LabInfo =
+        json::from_str(r#"{"recorder_port":7008,"bad_port":null,"tap":true}"#).expect("lab info");
+    assert_eq!(
+        (lab.recorder_port, lab.bad_port, lab.tap),
+        (Some(7008), None, true)
+    );
+    let captures: CaptureList = json::from_str(
+        r#"{"captures":[{"port":7008,"time_us":1764000000123456,"bytes":[71,69,84,0,255]}]}"#,
+    )
+    .expect("captures");
+    assert_eq!(captures.captures[0].time_us, 1_764_000_000_123_456);
+    assert_eq!(captures.captures[0].bytes, b"GET\x00\xff");
+    assert!(json::from_str::<TargetList>("<html>").is_err());
+    assert!(json::from_str::<TargetList>(r#"{"targets":7}"#).is_err());
+
+    let saved = SavedList {
+        items: vec![SavedMessage {
+            name: "ping \"1\"".into(),
+            mode: "text".into(),
+            eol: "crlf".into(),
+            text: "PING 你好".into(),
+        }],
+    };
+    let text = saved.to_json();
+    assert_eq!(
+        text,
+        r#"{"items":[{"name":"ping \"1\"","mode":"text","eol":"crlf","text":"PING 你好"}]}"#
+    );
+    assert_eq!(SavedList::from_json(&text), saved);
+    assert_eq!(SavedList::from_json("not json"), SavedList::default());
 }
 
 async fn sleep_ms(ms: i32) {

@@ -134,6 +134,50 @@ async fn page_pings_a_real_redis_through_the_relay() {
     browser.close().await;
 }
 
+/// A target configured with a token: the page shows a token field for it
+/// (in both languages), a session without the token is refused, and one with
+/// the token typed in the page reaches the service.
+#[tokio::test]
+async fn a_token_typed_in_the_page_opens_a_target_that_needs_one() {
+    let (echo, _stop) = common::start_echo().await;
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let mut config = relay::Config {
+        dist_dir: Some(dist),
+        ..Default::default()
+    };
+    let mut vault = relay::Target::new("vault", &echo, "").unwrap();
+    vault.token = Some("s3cret &=/".into());
+    config.targets.add(vault).unwrap();
+    let relay = TestRelay::start_with(config).await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
+
+    browser.choose_target("vault").await;
+    assert_eq!(browser.text_of("label[for='token']").await, "Token");
+    // Without the token the relay answers 401: the browser sees close 1006.
+    browser.click("#connect").await;
+    browser.wait_for("#status[data-state='closed']").await;
+    assert!(browser.text_of("#status").await.contains("1006"));
+
+    let field = page.find(Locator::Css("#token")).await.unwrap();
+    field.send_keys("s3cret &=/").await.unwrap();
+    browser.click("#connect").await;
+    browser.wait_for("#status[data-state='open']").await;
+    let status = browser.text_of("#status").await;
+    assert!(!status.contains("s3cret"), "the token is shown: {status:?}");
+    let composer = page.find(Locator::Css("#composer")).await.unwrap();
+    composer.send_keys("hi vault").await.unwrap();
+    browser.click("#send").await;
+    browser
+        .wait_for_text(".entry[data-dir='in'] .text", "hi vault")
+        .await;
+
+    browser.click("#lang-zh").await;
+    browser.wait_for_text("label[for='token']", "令牌").await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn page_explains_a_refused_upstream_and_bad_hex() {
     let down = format!("127.0.0.1:{}", closed_port());

@@ -2,7 +2,8 @@
 //! builds the relay and `wsload` (the `bench` crate), starts an echo service
 //! with our relay, websocat and websockify in front of it, drives all of them
 //! and the echo service itself (raw TCP, the limit) with the same client,
-//! interleaved round by round, and writes `bench/results/latest.{md,json,svg}`.
+//! interleaved round by round, then measures the page's frame times in headless
+//! Chromium under load ([`page`]), and writes `bench/results/latest.{md,json,svg}`.
 //!
 //! The numbers are reported, never asserted.
 //!
@@ -10,6 +11,7 @@
 //! PATH` (measure that relay binary instead of building one), `--relay-arg ARG`
 //! (an extra relay flag, repeatable).
 
+mod page;
 mod plan;
 mod procs;
 mod readme;
@@ -169,6 +171,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let notes = plan.notes(&contenders);
     drop(contenders);
     drop(echo);
+    let page_frames = page::frames(&wsload, &relay, options.quick, &results);
 
     step("writing the report");
     let command = if options.quick {
@@ -197,6 +200,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .arg("--page-file")
             .arg(format!("{name}={bytes}:{gzip}"));
     }
+    report = match &page_frames {
+        Ok(path) => report.arg("--page-frames").arg(path),
+        Err(why) => report
+            .arg("--note")
+            .arg(format!("page frame times: not measured: {why}")),
+    };
     for note in notes {
         report = report.arg("--note").arg(note);
     }

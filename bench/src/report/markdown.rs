@@ -131,6 +131,9 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "| {} | {} | {} |", f.name, f.bytes, f.gzip_bytes);
         }
     }
+    if let Some(frames) = &report.page_frames {
+        out.push_str(&super::page_frames::render(frames));
+    }
     if !report.notes.is_empty() || !report.failures.is_empty() {
         out.push_str("\n## Notes\n\n");
         for note in &report.notes {

@@ -3,6 +3,7 @@
 //! Markdown, JSON and an SVG chart.
 
 mod markdown;
+mod page_frames;
 mod svg;
 
 use std::{collections::BTreeMap, fs, path::Path};
@@ -10,7 +11,7 @@ use std::{collections::BTreeMap, fs, path::Path};
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::{cli::ReportArgs, record::metric, record::RunRecord, stats::median};
+use crate::{cli::ReportArgs, page::PageRecord, record::metric, record::RunRecord, stats::median};
 
 /// The contenders, in table order: the limit first, ours second.
 pub const CONTENDERS: [&str; 4] = ["direct-tcp", "relay", "websocat", "websockify"];
@@ -119,6 +120,8 @@ pub struct Report {
     pub cpu: Vec<CpuRow>,
     /// The page's size, when it was built.
     pub page: Option<Page>,
+    /// The page's frame times under load, when measured (`wsload page`).
+    pub page_frames: Option<PageRecord>,
     /// Caps, first errors and other remarks.
     pub notes: Vec<String>,
     /// Runs that did not finish.
@@ -217,7 +220,13 @@ pub fn write(args: &ReportArgs) -> anyhow::Result<()> {
         .collect::<Result<Vec<RunRecord>, _>>()
         .context("a raw record is not valid JSON")?;
     let page = parse_page(&args.page_files)?;
-    let report = build(&records, machine(), args, page);
+    let mut report = build(&records, machine(), args, page);
+    if let Some(path) = &args.page_frames {
+        let text =
+            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        report.page_frames =
+            Some(serde_json::from_str(&text).context("the page's frame times are not valid")?);
+    }
     let out = Path::new(&args.out);
     fs::create_dir_all(out)?;
     let md = markdown::render(&report);
@@ -265,6 +274,7 @@ pub fn build(
         cpu: cpu_rows(records),
         rows,
         page,
+        page_frames: None,
         notes,
         failures,
     }

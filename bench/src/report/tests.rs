@@ -21,6 +21,7 @@ fn args() -> ReportArgs {
         rounds: 3,
         runtime_secs: Some(12.0),
         page_files: vec![],
+        page_frames: None,
         commit: None,
         notes: vec![],
     }

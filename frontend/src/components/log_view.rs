@@ -17,19 +17,19 @@ use crate::state::{Entry, EntryBody, Log, Message, SendError, SysEvent};
 /// further up and the view stays put.
 const STICK_TO_BOTTOM_PX: i32 = 48;
 
-/// Whether the log follows new entries, and where it last scrolled itself.
-struct Follow {
-    stick: bool,
-    set_top: Option<i32>,
-}
+/// Entries in the DOM while the log follows the newest: more than a panel
+/// shows. The rest of the window is rendered once the visitor scrolls up.
+/// With thousands of messages a second a frame brings hundreds of entries;
+/// rendering all [`crate::state::LOG_WINDOW`] of them anew each frame is
+/// what made the page stutter (bench: `wsload page`).
+pub const FOLLOW_TAIL: usize = 50;
 
-impl Default for Follow {
-    fn default() -> Self {
-        Self {
-            stick: true,
-            set_top: None,
-        }
-    }
+/// Where the log last scrolled itself, and the visitor's distance from the
+/// bottom when they stopped following (kept when the older entries appear).
+#[derive(Default)]
+struct Scroll {
+    set_top: Option<i32>,
+    bottom_gap: Option<i32>,
 }
 
 /// Properties of [`LogView`].
@@ -43,53 +43,72 @@ pub struct LogViewProps {
 
 /// `#log`: one `.entry` per message or event with `data-dir` = `out` | `in`
 /// | `sys`; message entries hold `.text` (escaped) and `.hex`. Shows the kept
-/// entries only, with `#log-hidden` counting the others; `#log-count` counts
-/// all, `#clear-log` empties the log.
+/// entries only, with `#log-hidden` counting the others; while it follows the
+/// newest, only the last [`FOLLOW_TAIL`] of them, `#log-above` counting the
+/// rest until the visitor scrolls up. `#log-count` counts all, `#clear-log`
+/// empties the log.
 #[component]
 pub fn LogView(props: &LogViewProps) -> Html {
     let s = use_strings();
     let scroller = use_node_ref();
-    let follow = use_mut_ref(Follow::default);
+    let following = use_state_eq(|| true);
+    let scroll = use_mut_ref(Scroll::default);
     {
-        let (scroller, follow) = (scroller.clone(), follow.clone());
-        use_effect_with(props.log.total(), move |_| {
-            let mut follow = follow.borrow_mut();
-            if follow.stick {
-                if let Some(el) = scroller.cast::<Element>() {
-                    el.set_scroll_top(el.scroll_height());
-                    follow.set_top = Some(el.scroll_top());
-                }
+        let (scroller, scroll) = (scroller.clone(), scroll.clone());
+        use_effect_with((props.log.total(), *following), move |(_, following)| {
+            let Some(el) = scroller.cast::<Element>() else {
+                return;
+            };
+            let mut scroll = scroll.borrow_mut();
+            if *following {
+                el.set_scroll_top(el.scroll_height());
+                scroll.set_top = Some(el.scroll_top());
+            } else if let Some(gap) = scroll.bottom_gap.take() {
+                // The older entries just appeared above: keep in view what
+                // the visitor was looking at.
+                el.set_scroll_top(el.scroll_height() - gap);
+                scroll.set_top = Some(el.scroll_top());
             }
         });
     }
     let onscroll = {
-        let (scroller, follow) = (scroller.clone(), follow.clone());
+        let (scroller, scroll, following) = (scroller.clone(), scroll.clone(), following.clone());
         Callback::from(move |_: Event| {
             let Some(el) = scroller.cast::<Element>() else {
                 return;
             };
-            let mut follow = follow.borrow_mut();
+            let mut scroll = scroll.borrow_mut();
             // The scroll event of our own jump to the bottom can arrive after
             // more entries made the list taller: that is not the visitor
             // scrolling away.
-            if follow.set_top == Some(el.scroll_top()) {
+            if scroll.set_top == Some(el.scroll_top()) {
                 return;
             }
-            follow.set_top = None;
+            scroll.set_top = None;
             let gap = el.scroll_height() - el.scroll_top() - el.client_height();
-            follow.stick = gap < STICK_TO_BOTTOM_PX;
+            let stick = gap < STICK_TO_BOTTOM_PX;
+            if !stick && *following {
+                scroll.bottom_gap = Some(el.scroll_height() - el.scroll_top());
+            }
+            following.set(stick);
         })
     };
     let onclear = props.onclear.reform(|_| ());
 
     let hidden = props.log.hidden();
-    let mut prev_at_ms = None;
-    let entries = props.log.entries().map(|entry| {
-        let item = html! { <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms} /> };
-        prev_at_ms = Some(entry.at_ms);
-        item
-    });
-    let entries: Html = entries.collect();
+    let kept: Vec<Rc<Entry>> = props.log.entries().collect();
+    let above = if *following {
+        kept.len().saturating_sub(FOLLOW_TAIL)
+    } else {
+        0
+    };
+    let entries: Html = (above..kept.len())
+        .map(|i| {
+            let entry = &kept[i];
+            let prev_at_ms = i.checked_sub(1).map(|p| kept[p].at_ms);
+            html! { <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms} /> }
+        })
+        .collect();
 
     html! {
         <section class="panel log-panel" aria-labelledby="log-title">
@@ -106,6 +125,9 @@ pub fn LogView(props: &LogViewProps) -> Html {
                 }
                 if props.log.total() == 0 {
                     <p class="log-empty">{ s.log_empty }</p>
+                }
+                if above > 0 {
+                    <p id="log-above" class="log-hidden">{ (s.entries_above)(above) }</p>
                 }
                 <ol class="entries">{ entries }</ol>
             </div>

@@ -16,6 +16,7 @@ pub mod scenarios;
 pub mod side_by_side;
 pub mod status;
 pub mod target_picker;
+pub mod token_field;
 pub mod virtual_list;
 
 pub use comparison::{Comparison, Layers};
@@ -30,6 +31,7 @@ pub use scenarios::Scenarios;
 pub use side_by_side::SideBySide;
 pub use status::Status;
 pub use target_picker::TargetPicker;
+pub use token_field::TokenField;
 
 use yew::{hook, use_context};
 

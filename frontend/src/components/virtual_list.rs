@@ -29,7 +29,8 @@ pub struct VirtualListProps {
     pub label: AttrValue,
 }
 
-/// The list. Rows are positioned inside a spacer as tall as all of them.
+/// The list (`data-len`: how many rows). Rows are positioned inside a spacer
+/// as tall as all of them.
 #[component]
 pub fn VirtualList(props: &VirtualListProps) -> Html {
     let scroller = use_node_ref();
@@ -75,7 +76,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     let rows: Html = range.map(|i| props.row.emit(i)).collect();
     html! {
         <div class={classes!("vlist", props.class.clone())} ref={scroller} {onscroll}
-            style={format!("height:{}px", props.height_px)} tabindex="0"
+            style={format!("height:{}px", props.height_px)} tabindex="0" data-len={props.len.to_string()}
             role="list" aria-label={props.label.clone()}>
             <div class="vlist-spacer" style={format!("height:{}px", viewport.content_px(props.len))}>
                 <div class="vlist-rows" style={format!("transform:translateY({offset}px)")}>

@@ -27,6 +27,8 @@ pub(super) const EN: Strings = Strings {
     target: "Target",
     targets_loading: "Loading targets…",
     retry: "Retry",
+    token: "Token",
+    token_hint: "This target needs a token. The page sends it as ?auth=… on the WebSocket URL (a page cannot set headers on a WebSocket).",
     connect: "Connect",
     disconnect: "Disconnect",
     status: "Status",
@@ -85,6 +87,13 @@ pub(super) const EN: Strings = Strings {
             "1 earlier entry hidden".to_owned()
         } else {
             format!("{n} earlier entries hidden")
+        }
+    },
+    entries_above: |n| {
+        if n == 1 {
+            "1 earlier entry above: scroll up to show it".to_owned()
+        } else {
+            format!("{n} earlier entries above: scroll up to show them")
         }
     },
     entry_count: |n| {

@@ -6,66 +6,18 @@ use crate::hex::HexError;
 use crate::state::{CloseInfo, TargetsError};
 
 mod en;
+mod lang;
 pub mod lesson;
 pub mod saved;
 pub mod scenarios;
 mod zh;
 
 use en::EN;
+pub use lang::Lang;
 pub use lesson::{CompareRow, Lesson};
 pub use saved::Saved;
 pub use scenarios::Scenarios;
 use zh::ZH;
-
-/// A language of the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
-}
-
-impl Lang {
-    /// Every language, in the order the switch shows them.
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
-    /// The BCP 47 tag, for `<html lang>` and for storage.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Zh => "zh-CN",
-        }
-    }
-
-    /// The language's name in itself, for the switch.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Self::En => "English",
-            Self::Zh => "简体中文",
-        }
-    }
-
-    /// The language for a BCP 47 tag such as `navigator.language`: Chinese
-    /// for any `zh` tag, English otherwise.
-    pub fn from_tag(tag: &str) -> Self {
-        let primary = tag.split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("zh") {
-            Self::Zh
-        } else {
-            Self::En
-        }
-    }
-
-    /// The strings of this language.
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Self::En => &EN,
-            Self::Zh => &ZH,
-        }
-    }
-}
 
 /// The page's text in one language. Fixed text is a `&str`; text with values
 /// in it is a function.
@@ -101,6 +53,10 @@ pub struct Strings {
     pub targets_loading: &'static str,
     /// Button that loads the target list again.
     pub retry: &'static str,
+    /// Label of the token field, shown for targets that need a token.
+    pub token: &'static str,
+    /// What the token is for and how it travels.
+    pub token_hint: &'static str,
     /// Connect button.
     pub connect: &'static str,
     /// Disconnect button.
@@ -176,6 +132,8 @@ pub struct Strings {
     pub targets_error: fn(&TargetsError) -> String,
     /// "N earlier entries hidden".
     pub hidden_entries: fn(u64) -> String,
+    /// "N earlier entries above": kept, shown once the visitor scrolls up.
+    pub entries_above: fn(usize) -> String,
     /// "N entries" in the log header.
     pub entry_count: fn(u64) -> String,
     /// A byte count.
@@ -225,282 +183,7 @@ impl Strings {
         }
         text
     }
-
-    /// Every fixed string, to check none is missing. Destructured so a new
-    /// field cannot be forgotten here.
-    #[cfg(test)]
-    fn fixed(&self) -> Vec<&'static str> {
-        let Strings {
-            title,
-            tagline,
-            language,
-            how_title,
-            how_browser,
-            how_websocket,
-            how_relay,
-            how_tcp,
-            how_service,
-            how_note,
-            connection,
-            target,
-            targets_loading,
-            retry,
-            connect,
-            disconnect,
-            status,
-            status_idle,
-            status_connecting,
-            status_open,
-            abnormal_explained,
-            compose,
-            mode,
-            mode_text,
-            mode_hex,
-            eol,
-            eol_none,
-            eol_lf,
-            eol_crlf,
-            placeholder_text,
-            placeholder_hex,
-            send,
-            send_hint,
-            examples,
-            not_open,
-            nothing_to_send,
-            log,
-            clear_log,
-            log_empty,
-            frame_text,
-            frame_binary,
-            dir_out,
-            dir_in,
-            dir_sys,
-            sys_opened,
-            sys_closing,
-            sys_error,
-            send_not_open,
-            closed,
-            targets_error: _,
-            hidden_entries: _,
-            entry_count: _,
-            byte_count: _,
-            more_bytes: _,
-            preview: _,
-            hex_error: _,
-            close_name: _,
-            sys_connecting: _,
-            sys_open_failed: _,
-            sys_send_failed: _,
-            lesson: _,
-            scenarios: _,
-            saved: _,
-        } = *self;
-        vec![
-            title,
-            tagline,
-            language,
-            how_title,
-            how_browser,
-            how_websocket,
-            how_relay,
-            how_tcp,
-            how_service,
-            how_note,
-            connection,
-            target,
-            targets_loading,
-            retry,
-            connect,
-            disconnect,
-            status,
-            status_idle,
-            status_connecting,
-            status_open,
-            abnormal_explained,
-            compose,
-            mode,
-            mode_text,
-            mode_hex,
-            eol,
-            eol_none,
-            eol_lf,
-            eol_crlf,
-            placeholder_text,
-            placeholder_hex,
-            send,
-            send_hint,
-            examples,
-            not_open,
-            nothing_to_send,
-            log,
-            clear_log,
-            log_empty,
-            frame_text,
-            frame_binary,
-            dir_out,
-            dir_in,
-            dir_sys,
-            sys_opened,
-            sys_closing,
-            sys_error,
-            send_not_open,
-            closed,
-        ]
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_language_has_every_string() {
-        for lang in Lang::ALL {
-            let s = lang.strings();
-            let all = s
-                .fixed()
-                .into_iter()
-                .chain(s.lesson.fixed())
-                .chain(s.scenarios.fixed())
-                .chain(s.saved.fixed());
-            for (i, text) in all.enumerate() {
-                assert!(
-                    !text.trim().is_empty(),
-                    "{lang:?}: fixed string #{i} is empty"
-                );
-            }
-            let formatted = [
-                (s.targets_error)(&TargetsError::Status(500)),
-                (s.targets_error)(&TargetsError::Network("x".into())),
-                (s.targets_error)(&TargetsError::Decode("x".into())),
-                (s.targets_error)(&TargetsError::Empty),
-                (s.hidden_entries)(3),
-                (s.entry_count)(3),
-                (s.byte_count)(3),
-                (s.more_bytes)(3),
-                (s.preview)(3),
-                (s.hex_error)(&HexError::Empty),
-                (s.close_name)(1000),
-                (s.sys_connecting)("ws://h/ws/echo"),
-                (s.sys_open_failed)("x"),
-                (s.sys_send_failed)("x"),
-            ]
-            .into_iter()
-            .chain(s.scenarios.formatted());
-            for text in formatted {
-                assert!(
-                    !text.trim().is_empty(),
-                    "{lang:?}: a formatted string is empty"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn languages_differ() {
-        let (en, zh) = (Lang::En.strings(), Lang::Zh.strings());
-        let same: Vec<_> = en
-            .fixed()
-            .into_iter()
-            .zip(zh.fixed())
-            .filter(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect();
-        // Only notation shared by both languages may be identical.
-        assert_eq!(same, ["LF (\\n)", "CRLF (\\r\\n)"]);
-        let same: Vec<_> = en
-            .lesson
-            .fixed()
-            .into_iter()
-            .zip(zh.lesson.fixed())
-            .filter(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect();
-        assert_eq!(
-            same,
-            ["FIN", "Socket", "WebSocket", "WebSocket", "TCP", "IP"]
-        );
-        let same: Vec<_> = en
-            .scenarios
-            .fixed()
-            .into_iter()
-            .zip(zh.scenarios.fixed())
-            .filter(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect();
-        assert!(same.is_empty(), "untranslated: {same:?}");
-    }
-
-    #[test]
-    fn language_follows_the_browser_tag() {
-        assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
-        assert_eq!(Lang::from_tag("zh"), Lang::Zh);
-        assert_eq!(Lang::from_tag("ZH_tw"), Lang::Zh);
-        assert_eq!(Lang::from_tag("en-US"), Lang::En);
-        assert_eq!(Lang::from_tag("de"), Lang::En);
-        assert_eq!(Lang::from_tag(""), Lang::En);
-        for lang in Lang::ALL {
-            assert_eq!(Lang::from_tag(lang.tag()), lang);
-        }
-    }
-
-    #[test]
-    fn hex_errors_say_what_and_where() {
-        let en = Lang::En.strings();
-        let text = (en.hex_error)(&HexError::InvalidDigit {
-            ch: 'g',
-            position: 3,
-        });
-        assert!(
-            text.contains("Invalid hex digit 'g' at position 3"),
-            "{text}"
-        );
-        let text = (en.hex_error)(&HexError::OddDigits {
-            group: "4".into(),
-            position: 4,
-        });
-        assert!(text.contains("Odd number of hex digits"), "{text}");
-        assert!(text.contains("position 4"), "{text}");
-        let zh = (Lang::Zh.strings().hex_error)(&HexError::InvalidDigit {
-            ch: 'g',
-            position: 3,
-        });
-        assert!(zh.contains("'g'") && zh.contains('3'), "{zh}");
-    }
-
-    #[test]
-    fn close_text_names_the_code_and_explains_1006() {
-        let en = Lang::En.strings();
-        let refused = CloseInfo {
-            code: 1011,
-            reason: "upstream 127.0.0.1:6379 refused the connection".into(),
-            clean: true,
-        };
-        assert_eq!(
-            en.close_text(&refused),
-            "closed: 1011 Internal Error — upstream 127.0.0.1:6379 refused the connection"
-        );
-        let normal = CloseInfo {
-            code: 1000,
-            reason: String::new(),
-            clean: true,
-        };
-        assert_eq!(en.close_text(&normal), "closed: 1000 Normal Closure");
-        let abnormal = CloseInfo {
-            code: 1006,
-            reason: String::new(),
-            clean: false,
-        };
-        let text = en.close_text(&abnormal);
-        assert!(
-            text.starts_with("closed: 1006 Abnormal Closure — "),
-            "{text}"
-        );
-        assert!(text.contains("without a close frame"), "{text}");
-        let zh = Lang::Zh.strings().close_text(&refused);
-        assert!(
-            zh.starts_with("已关闭：1011 内部错误（Internal Error）"),
-            "{zh}"
-        );
-    }
-}
+mod tests;

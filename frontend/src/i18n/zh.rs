@@ -25,6 +25,8 @@ pub(super) const ZH: Strings = Strings {
     target: "目标",
     targets_loading: "正在加载目标列表…",
     retry: "重试",
+    token: "令牌",
+    token_hint: "这个目标需要令牌。页面把它放在 WebSocket 地址的 ?auth=… 里发送（页面无法给 WebSocket 设置请求头）。",
     connect: "连接",
     disconnect: "断开",
     status: "状态",
@@ -73,6 +75,7 @@ pub(super) const ZH: Strings = Strings {
         format!("无法从 {} 加载目标列表：{detail}", protocol::TARGETS_PATH)
     },
     hidden_entries: |n| format!("已隐藏更早的 {n} 条记录"),
+    entries_above: |n| format!("上方还有 {n} 条更早的记录，向上滚动即可显示"),
     entry_count: |n| format!("{n} 条记录"),
     byte_count: |n| format!("{n} 字节"),
     more_bytes: |n| format!("… 还有 {n} 字节未显示"),

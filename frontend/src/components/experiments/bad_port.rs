@@ -1,40 +1,32 @@
 //! Experiment 4: `new WebSocket()` at a port on the Fetch standard's
 //! bad-ports list, where a recorder listens too.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::probe::{use_probe, CaptureWait};
 use super::ws_raw::socket_end_view;
 use super::{recorder_url, Experiment, LabProps};
 use crate::components::use_strings;
-use crate::lab::{deadline_in, new_marker, poll_captures, socket_probe, SILENCE_MS};
+use crate::lab::{socket_probe, SILENCE_MS};
 use crate::state::experiments::{DirectSocketResult, Lab, Outcome};
 
 /// `#exp-bad-port`.
 #[component]
 pub fn BadPort(props: &LabProps) -> Html {
     let s = use_strings().lesson;
-    let result = use_state(|| None::<DirectSocketResult>);
-    let running = use_state(|| false);
     let port = props.lab.bad_port();
-    let onrun = {
-        let (result, running) = (result.clone(), running.clone());
-        Callback::from(move |()| {
-            let Some(port) = port else { return };
-            let (result, running) = (result.clone(), running.clone());
-            running.set(true);
-            spawn_local(async move {
-                let marker = new_marker();
-                let url = recorder_url("ws", port, &marker);
-                let end = socket_probe(&url).await;
-                // Give a connection that did happen time to show up.
-                let captured =
-                    poll_captures(&marker, deadline_in(SILENCE_MS), |c| !c.is_empty()).await;
-                result.set(Some(DirectSocketResult { url, end, captured }));
-                running.set(false);
-            });
-        })
-    };
+    let probe = use_probe(
+        port,
+        "ws",
+        |url| async move { socket_probe(&url).await },
+        // Give a connection that did happen time to show up.
+        CaptureWait {
+            within_ms: SILENCE_MS,
+            done: |captures| !captures.is_empty(),
+        },
+        |url, end, captured| DirectSocketResult { url, end, captured },
+    );
+    let result = &probe.result;
     let code = format!(
         "new WebSocket(\"{}\")",
         recorder_url("ws", port.unwrap_or(6667), "probe-…")
@@ -61,7 +53,7 @@ pub fn BadPort(props: &LabProps) -> Html {
     };
     html! {
         <Experiment id="exp-bad-port" title={s.bad_title} claim={s.bad_claim} code={code}
-            {outcome} running={*running} {onrun} {unavailable}>
+            {outcome} running={probe.running} onrun={probe.onrun.clone()} {unavailable}>
             { body.unwrap_or_default() }
         </Experiment>
     }

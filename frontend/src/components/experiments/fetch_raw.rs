@@ -1,39 +1,29 @@
 //! Experiment 2: `fetch()` straight at the recorder's raw TCP port.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::probe::{use_probe, CaptureWait};
 use super::{recorder_url, CaptureView, Experiment, LabProps};
 use crate::components::use_strings;
-use crate::lab::{
-    deadline_in, fetch_probe, has_whole_head, new_marker, poll_captures, CAPTURE_DEADLINE_MS,
-};
+use crate::lab::{fetch_probe, has_whole_head, CAPTURE_DEADLINE_MS};
 use crate::state::experiments::{FetchEnd, FetchResult, Lab, Outcome};
 
 /// `#exp-fetch`.
 #[component]
 pub fn FetchRaw(props: &LabProps) -> Html {
     let s = use_strings().lesson;
-    let result = use_state(|| None::<FetchResult>);
-    let running = use_state(|| false);
     let port = props.lab.recorder_port();
-    let onrun = {
-        let (result, running) = (result.clone(), running.clone());
-        Callback::from(move |()| {
-            let Some(port) = port else { return };
-            let (result, running) = (result.clone(), running.clone());
-            running.set(true);
-            spawn_local(async move {
-                let marker = new_marker();
-                let url = recorder_url("http", port, &marker);
-                let end = fetch_probe(&url).await;
-                let captured =
-                    poll_captures(&marker, deadline_in(CAPTURE_DEADLINE_MS), has_whole_head).await;
-                result.set(Some(FetchResult { url, end, captured }));
-                running.set(false);
-            });
-        })
-    };
+    let probe = use_probe(
+        port,
+        "http",
+        |url| async move { fetch_probe(&url).await },
+        CaptureWait {
+            within_ms: CAPTURE_DEADLINE_MS,
+            done: has_whole_head,
+        },
+        |url, end, captured| FetchResult { url, end, captured },
+    );
+    let result = &probe.result;
     let code = format!(
         "await fetch(\"{}\")",
         recorder_url("http", port.unwrap_or(0), "probe-…")
@@ -57,7 +47,7 @@ pub fn FetchRaw(props: &LabProps) -> Html {
     });
     html! {
         <Experiment id="exp-fetch" title={s.fetch_title} claim={s.fetch_claim} code={code}
-            {outcome} running={*running} {onrun}
+            {outcome} running={probe.running} onrun={probe.onrun.clone()}
             unavailable={(port.is_none() && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
             { body.unwrap_or_default() }
         </Experiment>

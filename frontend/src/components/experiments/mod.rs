@@ -5,6 +5,7 @@
 pub mod bad_port;
 pub mod fetch_raw;
 pub mod no_socket_api;
+pub mod probe;
 pub mod through_relay;
 pub mod ws_raw;
 

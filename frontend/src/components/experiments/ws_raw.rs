@@ -1,40 +1,30 @@
 //! Experiment 3: `new WebSocket()` straight at the recorder's raw TCP port.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::probe::{use_probe, CaptureWait};
 use super::{recorder_url, CaptureView, Experiment, LabProps};
 use crate::components::use_strings;
 use crate::i18n::Lesson;
-use crate::lab::{
-    deadline_in, has_whole_head, new_marker, poll_captures, socket_probe, CAPTURE_DEADLINE_MS,
-};
+use crate::lab::{has_whole_head, socket_probe, CAPTURE_DEADLINE_MS};
 use crate::state::experiments::{DirectSocketResult, Lab, Outcome, SocketEnd};
 
 /// `#exp-ws-raw`.
 #[component]
 pub fn WsRaw(props: &LabProps) -> Html {
     let s = use_strings().lesson;
-    let result = use_state(|| None::<DirectSocketResult>);
-    let running = use_state(|| false);
     let port = props.lab.recorder_port();
-    let onrun = {
-        let (result, running) = (result.clone(), running.clone());
-        Callback::from(move |()| {
-            let Some(port) = port else { return };
-            let (result, running) = (result.clone(), running.clone());
-            running.set(true);
-            spawn_local(async move {
-                let marker = new_marker();
-                let url = recorder_url("ws", port, &marker);
-                let end = socket_probe(&url).await;
-                let captured =
-                    poll_captures(&marker, deadline_in(CAPTURE_DEADLINE_MS), has_whole_head).await;
-                result.set(Some(DirectSocketResult { url, end, captured }));
-                running.set(false);
-            });
-        })
-    };
+    let probe = use_probe(
+        port,
+        "ws",
+        |url| async move { socket_probe(&url).await },
+        CaptureWait {
+            within_ms: CAPTURE_DEADLINE_MS,
+            done: has_whole_head,
+        },
+        |url, end, captured| DirectSocketResult { url, end, captured },
+    );
+    let result = &probe.result;
     let code = format!(
         "const ws = new WebSocket(\"{}\");\nws.onclose = (e) => show(e.code, e.reason);",
         recorder_url("ws", port.unwrap_or(0), "probe-…")
@@ -53,7 +43,7 @@ pub fn WsRaw(props: &LabProps) -> Html {
     });
     html! {
         <Experiment id="exp-ws-raw" title={s.ws_title} claim={s.ws_claim} code={code}
-            {outcome} running={*running} {onrun}
+            {outcome} running={probe.running} onrun={probe.onrun.clone()}
             unavailable={(port.is_none() && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
             { body.unwrap_or_default() }
         </Experiment>

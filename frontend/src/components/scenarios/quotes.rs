@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::link::{use_line_link, LinkEvent};
 use super::link_bar::LinkBar;
 use crate::components::use_strings;
+use crate::json;
 use crate::scenarios::quotes::{
     bar_percent, bounds, header_estimate, polyline, request_bytes, response_bytes, FeedStats,
     Quotes, QuotesAction, POLL_INTERVAL_MS,
@@ -53,7 +54,7 @@ async fn poll_once(since: u64) -> Result<(QuoteBatch, u64), String> {
         return Err(format!("HTTP {}", response.status()));
     }
     let body = response.text().await.map_err(|e| e.to_string())?;
-    let batch: QuoteBatch = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+    let batch: QuoteBatch = json::from_str(&body)?;
     let headers: Vec<(String, String)> = response.headers().entries().collect();
     let status_line = format!("HTTP/1.1 {} {}", response.status(), response.status_text());
     let estimate = header_estimate(
