@@ -14,21 +14,18 @@ mod activity;
 mod down;
 mod up;
 
-use std::{
-    sync::{atomic::Ordering, Arc},
-    time::Duration,
-};
+use std::{sync::atomic::Ordering, time::Duration};
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use protocol::{close::truncate_reason, CloseCode};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
+use tokio_util::sync::CancellationToken;
 
 use crate::tap::TapSink;
 use activity::Activity;
 use down::{pump_down, DownEnd};
-use up::{pump_up, UpEnd, UpOptions, UpResult};
+use up::{pump_up, UpEnd, UpResult};
 
 /// How a session ended, for logs and metrics.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,10 +108,6 @@ pub struct BridgeOptions {
 
 /// Runs the bridge until both directions are done, the relay shuts down, or
 /// one side fails. Sends the browser the matching close frame.
-///
-/// Browser → TCP runs in a task of its own, so that the two directions of a
-/// busy session use both cores (each direction's time is mostly spent in the
-/// kernel, copying and waking the peer).
 pub async fn bridge<W, E, R, T>(
     ws: W,
     mut tcp_read: R,
@@ -123,21 +116,17 @@ pub async fn bridge<W, E, R, T>(
     shutdown: &CancellationToken,
 ) -> BridgeReport
 where
-    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin + Send + 'static,
-    E: std::error::Error + Send + Sync + 'static,
+    W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
     R: AsyncRead + Unpin,
-    T: AsyncWrite + Unpin + Send + 'static,
+    T: AsyncWrite + Unpin,
 {
     let (mut ws_tx, ws_rx) = ws.split();
     let mut bytes_down = 0u64;
-    let activity = Arc::new(Activity::new());
+    let activity = Activity::new();
 
-    let mut up = AbortOnDropHandle::new(tokio::spawn(pump_up(
-        ws_rx,
-        tcp_write,
-        UpOptions::from(options),
-        activity.clone(),
-    )));
+    let up = pump_up(ws_rx, tcp_write, options, &activity);
+    tokio::pin!(up);
     let first = {
         let down = pump_down(
             &mut tcp_read,
@@ -149,7 +138,7 @@ where
         );
         tokio::pin!(down);
         tokio::select! {
-            joined = &mut up => First::Up(joined_up(joined)),
+            ended = &mut up => First::Up(ended),
             end = &mut down => {
                 if !matches!(end, DownEnd::BrowserGone | DownEnd::BrowserSilent) {
                     // Our close is on its way; keep forwarding what the browser
@@ -161,25 +150,24 @@ where
             }
         }
     };
-    up.abort();
 
     let (end, close_code) = match first {
-        First::Up((UpEnd::BrowserClosed(code), _halves)) => (BridgeEnd::BrowserClosed, code),
-        First::Up((UpEnd::BrowserFailed(err, code), _halves)) => {
+        First::Up((UpEnd::BrowserClosed(code), _ws_rx, _tcp_write)) => {
+            (BridgeEnd::BrowserClosed, code)
+        }
+        First::Up((UpEnd::BrowserFailed(err, code), _ws_rx, _tcp_write)) => {
             if let Some(code) = code {
                 send_close(&mut ws_tx, code, &err).await;
             }
             (BridgeEnd::BrowserFailed(err), code.map(|c| c.0))
         }
-        First::Up((UpEnd::UpstreamWrite(err), halves)) => {
+        First::Up((UpEnd::UpstreamWrite(err), mut ws_rx, _tcp_write)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
             send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
             // The browser may still be sending: read (and drop) its frames
             // until its close reply, so our close isn't lost to a TCP reset.
-            if let Some((mut ws_rx, _tcp_write)) = halves {
-                let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
-                let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
-            }
+            let reply = async { while let Some(Ok(_)) = ws_rx.next().await {} };
+            let _timed_out = tokio::time::timeout(options.close_grace, reply).await;
             (
                 BridgeEnd::UpstreamFailed(reason),
                 Some(CloseCode::UPSTREAM_ERROR.0),
@@ -204,17 +192,6 @@ where
         bytes_down,
         close_code,
     }
-}
-
-/// The browser → TCP task's result; a panic in it is reported, not spread.
-fn joined_up<S, T>(joined: Result<UpResult<S, T>, tokio::task::JoinError>) -> UpResult<S, T> {
-    joined.unwrap_or_else(|err| {
-        tracing::error!(%err, "browser → TCP task failed");
-        (
-            UpEnd::BrowserFailed(format!("relay error: {err}"), None),
-            None,
-        )
-    })
 }
 
 enum First<S, T> {

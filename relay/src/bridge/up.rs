@@ -1,10 +1,6 @@
-//! Browser → TCP: one task per session, writing every message's bytes to
-//! the TCP service.
+//! Browser → TCP: writing every message's bytes to the TCP service.
 
-use std::{
-    sync::{atomic::Ordering, Arc},
-    time::Duration,
-};
+use std::{sync::atomic::Ordering, time::Duration};
 
 use axum::extract::ws::Message;
 use futures_util::{Stream, StreamExt};
@@ -12,7 +8,6 @@ use protocol::{tap::TapSource, CloseCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::{activity::Activity, BridgeOptions};
-use crate::tap::TapSink;
 
 pub(super) enum UpEnd {
     /// The browser ended the session; the code of its close frame, if it sent one.
@@ -22,34 +17,19 @@ pub(super) enum UpEnd {
     UpstreamWrite(std::io::Error),
 }
 
-/// How the browser → TCP task ended, with the WebSocket's read half and the
-/// TCP write half handed back: the bridge decides when they close (dropping
-/// the TCP half here would send the service a FIN, and its answer could race
-/// the close code the browser is owed). `None` only if the task panicked.
-pub(super) type UpResult<S, T> = (UpEnd, Option<(S, T)>);
-
-/// What browser → TCP needs of [`BridgeOptions`], owned by its task.
-pub(super) struct UpOptions {
-    tap: Option<TapSink>,
-    upstream_stall: Duration,
-}
-
-impl From<&BridgeOptions> for UpOptions {
-    fn from(options: &BridgeOptions) -> Self {
-        Self {
-            tap: options.tap.clone(),
-            upstream_stall: options.upstream_stall,
-        }
-    }
-}
+/// How browser → TCP ended, with the WebSocket's read half and the TCP
+/// write half handed back: the bridge decides when they close (dropping the
+/// TCP half here would send the service a FIN, and its answer could race the
+/// close code the browser is owed).
+pub(super) type UpResult<S, T> = (UpEnd, S, T);
 
 /// Browser → TCP. Returns when the WebSocket ends or the TCP write fails;
 /// after a failed write, hands the stream back so the close reply can be read.
 pub(super) async fn pump_up<S, E, T>(
     mut ws_rx: S,
     mut tcp_write: T,
-    options: UpOptions,
-    activity: Arc<Activity>,
+    options: &BridgeOptions,
+    activity: &Activity,
 ) -> UpResult<S, T>
 where
     S: Stream<Item = Result<Message, E>> + Unpin,
@@ -76,18 +56,15 @@ where
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Err(_)) if saw_close.is_some() => {
-                return (
-                    UpEnd::BrowserClosed(saw_close.flatten()),
-                    Some((ws_rx, tcp_write)),
-                );
+                return (UpEnd::BrowserClosed(saw_close.flatten()), ws_rx, tcp_write);
             }
             Some(Err(err)) => {
                 let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));
-                return (end, Some((ws_rx, tcp_write)));
+                return (end, ws_rx, tcp_write);
             }
             None => {
                 let end = UpEnd::BrowserClosed(saw_close.flatten());
-                return (end, Some((ws_rx, tcp_write)));
+                return (end, ws_rx, tcp_write);
             }
         };
         activity.writing_upstream.store(true, Ordering::Relaxed);
@@ -97,7 +74,7 @@ where
         // (pongs included) is read next.
         activity.heard_from_browser();
         if let Err(err) = written {
-            return (UpEnd::UpstreamWrite(err), Some((ws_rx, tcp_write)));
+            return (UpEnd::UpstreamWrite(err), ws_rx, tcp_write);
         }
         if let Some(tap) = &options.tap {
             tap.record(TapSource::RelayToUpstream, &data);
