@@ -5,7 +5,14 @@
 use crate::sh::{cargo, repo_root, step, Cmd};
 
 /// The fuzz targets, as named in fuzz/Cargo.toml.
-const TARGETS: &[&str] = &["frame", "wire", "tap_record", "config", "proxy_header"];
+const TARGETS: &[&str] = &[
+    "frame",
+    "wire",
+    "tap_record",
+    "config",
+    "proxy_header",
+    "scenario_lines",
+];
 const CARGO_FUZZ_VERSION: &str = "0.13";
 
 /// Parses `--seconds N` and fuzzes every target that long.
