@@ -4,26 +4,24 @@
 //! address (X-Forwarded-For in `relay.conf`, a PROXY header in
 //! `relay-stream.conf`), not nginx's.
 
+mod common;
+
 use std::{
     collections::BTreeMap,
     io::{BufRead, BufReader},
     net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
     process::{Child, ChildStdout, Command, Stdio},
-    sync::Arc,
     time::Duration,
 };
 
+use common::TestCert;
 use futures_util::{SinkExt, StreamExt};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpSocket},
 };
-use tokio_rustls::{
-    client::TlsStream,
-    rustls::{self, pki_types::ServerName, RootCertStore},
-    TlsConnector,
-};
+use tokio_rustls::{client::TlsStream, rustls::pki_types::ServerName, TlsConnector};
 use tokio_tungstenite::{
     client_async,
     tungstenite::{client::IntoClientRequest, Error, Message},
@@ -142,9 +140,7 @@ impl Deployment {
         );
         let dir = tempfile::tempdir().unwrap();
         let path = |name: &str| dir.path().join(name).display().to_string();
-        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-        std::fs::write(path("cert.pem"), cert.cert.pem()).unwrap();
-        std::fs::write(path("key.pem"), cert.signing_key.serialize_pem()).unwrap();
+        let cert = TestCert::new(dir.path());
 
         let mut procs = Vec::new();
         let mut relays = Vec::new();
@@ -237,18 +233,9 @@ impl Deployment {
         }
         procs.push(nginx);
 
-        let mut roots = RootCertStore::empty();
-        roots.add(cert.cert.der().clone()).unwrap();
-        let client = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
         Self {
             addr,
-            connector: TlsConnector::from(Arc::new(client)),
+            connector: cert.connector,
             dir,
             _procs: procs,
         }

@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
-use common::{start_echo, TestRelay};
+use common::{start_echo, TestCert, TestRelay};
 use futures_util::{SinkExt, StreamExt};
 use relay::{Config, Limits, Target};
 use tokio::{
@@ -212,13 +212,10 @@ async fn a_slow_header_neither_blocks_others_nor_stays() {
 #[tokio::test]
 async fn the_header_comes_before_tls() {
     let dir = tempfile::tempdir().unwrap();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&c, cert.cert.pem()).unwrap();
-    std::fs::write(&k, cert.signing_key.serialize_pem()).unwrap();
+    let cert = TestCert::new(dir.path());
     let (echo, _stop) = start_echo().await;
     let mut config = Config {
-        tls: Some(relay::tls::load_acceptor(&c, &k).unwrap()),
+        tls: Some(relay::tls::load_acceptor(&cert.cert_pem, &cert.key_pem).unwrap()),
         limits: Limits {
             max_sessions_per_ip: 1,
             ..Limits::default()
@@ -233,17 +230,8 @@ async fn the_header_comes_before_tls() {
         .unwrap();
     let relay = TestRelay::start_with(config).await;
 
-    use tokio_rustls::rustls::{self, pki_types::ServerName, RootCertStore};
-    let mut roots = RootCertStore::empty();
-    roots.add(cert.cert.der().clone()).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(client));
+    use tokio_rustls::rustls::pki_types::ServerName;
+    let connector = cert.connector.clone();
     let wss = |client: [u8; 4]| {
         let connector = connector.clone();
         async move {

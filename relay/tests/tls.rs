@@ -2,16 +2,13 @@
 
 mod common;
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use common::{start_echo, TestRelay};
+use common::{start_echo, TestCert, TestRelay};
 use futures_util::{SinkExt, StreamExt};
 use relay::{Config, Limits, Target};
 use tokio::{io::AsyncReadExt, net::TcpStream};
-use tokio_rustls::{
-    rustls::{self, pki_types::ServerName, RootCertStore},
-    TlsConnector,
-};
+use tokio_rustls::{rustls::pki_types::ServerName, TlsConnector};
 use tokio_tungstenite::{client_async, tungstenite::Message};
 
 struct TlsRelay {
@@ -23,14 +20,11 @@ struct TlsRelay {
 
 async fn tls_relay() -> TlsRelay {
     let dir = tempfile::tempdir().unwrap();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&c, cert.cert.pem()).unwrap();
-    std::fs::write(&k, cert.signing_key.serialize_pem()).unwrap();
+    let cert = TestCert::new(dir.path());
 
     let (echo, stop) = start_echo().await;
     let mut config = Config {
-        tls: Some(relay::tls::load_acceptor(&c, &k).unwrap()),
+        tls: Some(relay::tls::load_acceptor(&cert.cert_pem, &cert.key_pem).unwrap()),
         limits: Limits {
             request_timeout: Duration::from_millis(500),
             ..Limits::default()
@@ -42,19 +36,9 @@ async fn tls_relay() -> TlsRelay {
         .add(Target::new("echo", &echo, "").unwrap())
         .unwrap();
     let relay = TestRelay::start_with(config).await;
-
-    let mut roots = RootCertStore::empty();
-    roots.add(cert.cert.der().clone()).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
     TlsRelay {
         relay,
-        connector: TlsConnector::from(Arc::new(client)),
+        connector: cert.connector,
         _dir: dir,
         _echo: stop,
     }

@@ -165,3 +165,36 @@ pub fn close_of(
         other => panic!("expected a close frame, got {other:?}"),
     }
 }
+
+/// A self-signed certificate for `localhost`, written as PEM files into
+/// `dir`, and a client connector that trusts it (and nothing else).
+pub struct TestCert {
+    pub cert_pem: std::path::PathBuf,
+    pub key_pem: std::path::PathBuf,
+    pub connector: tokio_rustls::TlsConnector,
+}
+
+impl TestCert {
+    pub fn new(dir: &std::path::Path) -> Self {
+        use std::sync::Arc;
+        use tokio_rustls::rustls::{self, RootCertStore};
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let (cert_pem, key_pem) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert_pem, cert.cert.pem()).unwrap();
+        std::fs::write(&key_pem, cert.signing_key.serialize_pem()).unwrap();
+        let mut roots = RootCertStore::empty();
+        roots.add(cert.cert.der().clone()).unwrap();
+        let client = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        Self {
+            cert_pem,
+            key_pem,
+            connector: tokio_rustls::TlsConnector::from(Arc::new(client)),
+        }
+    }
+}
