@@ -17,33 +17,16 @@ use yew::Renderer;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+
+use common::{find, mount_point, text};
+
 const REQUEST: &str = "GET /ws/echo?tap=t HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 const RESPONSE: &str = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 /// "Hello", masked with 37 fa 21 3d (RFC 6455 §5.7).
 const MASKED_HELLO: [u8; 11] = [
     0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
 ];
-
-fn mount_point() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    document
-        .body()
-        .expect("the test page has a body")
-        .append_child(&root)
-        .expect("append the div");
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("valid selector")
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
 
 fn record(tap: &mut WireTap, source: TapSource, bytes: &[u8]) {
     tap.apply(TapAction::Record(TapRecord {

@@ -12,29 +12,14 @@ use frontend::scenarios::lamp::{command_line, Lamp, LampAction};
 use protocol::scenarios::device::Command;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 use yew::{Callback, Renderer};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_point() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    document
-        .body()
-        .expect("the test page has a body")
-        .append_child(&root)
-        .expect("append the div");
-    root
-}
+mod common;
 
-fn attr(root: &Element, selector: &str, name: &str) -> String {
-    root.query_selector(selector)
-        .expect("valid selector")
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .get_attribute(name)
-        .unwrap_or_default()
-}
+use common::{attr, mount_point};
 
 fn lamp_after(lines: &[&str]) -> Lamp {
     let mut lamp = Lamp::default();

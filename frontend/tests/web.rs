@@ -23,35 +23,9 @@ use yew::{Callback, Renderer};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element to render into, attached to the document.
-fn mount_point() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    document
-        .body()
-        .expect("the test page has a body")
-        .append_child(&root)
-        .expect("append the div");
-    root
-}
+mod common;
 
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("valid selector")
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn find_all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("valid selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|node| node.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
+use common::{find, find_all, mount_point, text};
 
 fn bubbling(kind: &str) -> Event {
     let init = EventInit::new();

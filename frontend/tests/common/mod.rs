@@ -1,0 +1,43 @@
+//! DOM helpers shared by the component tests (run in headless Chromium).
+#![allow(dead_code)]
+
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+/// A fresh element to render into, attached to the document.
+pub fn mount_point() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a div");
+    document
+        .body()
+        .expect("the test page has a body")
+        .append_child(&root)
+        .expect("append the div");
+    root
+}
+
+/// The first element matching `selector`; panics if there is none.
+pub fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+/// Every element matching `selector`.
+pub fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// The text of the first element matching `selector`.
+pub fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+/// An attribute of the first element matching `selector` (empty if unset).
+pub fn attr(root: &Element, selector: &str, name: &str) -> String {
+    find(root, selector).get_attribute(name).unwrap_or_default()
+}
