@@ -26,6 +26,14 @@ pub enum Command {
     /// Measure the playground page's frame times in headless Chromium while
     /// its views hold many entries and messages pour in; prints one JSON object.
     Page(PageArgs),
+    /// A plain TCP forwarder to `--target` (a reference: the cost of a hop).
+    TcpProxy(ForwardArgs),
+    /// A minimal WebSocket-to-TCP bridge on fastwebsockets (a reference: the
+    /// WebSocket library measured against ours).
+    FwsBridge(ForwardArgs),
+    /// The same minimal bridge on tokio-tungstenite, shaped like our relay (a
+    /// reference: the library's cost apart from the relay's own).
+    TungBridge(ForwardArgs),
 }
 
 /// `wsload echo`.
@@ -36,6 +44,22 @@ pub struct EchoArgs {
     pub listen: String,
 
     /// Runtime worker threads.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+/// `wsload tcp-proxy`, `fws-bridge` and `tung-bridge`.
+#[derive(Debug, Args)]
+pub struct ForwardArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "HOST:PORT")]
+    pub listen: String,
+
+    /// Where every connection is forwarded.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub target: String,
+
+    /// Runtime worker threads (2, one per core here, as the relay's default).
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
 }

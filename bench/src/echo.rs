@@ -42,7 +42,7 @@ pub async fn serve(args: EchoArgs) -> anyhow::Result<()> {
 /// Binds with a long accept queue: tokio's default (128) overflows when a
 /// busy machine delays the accept loop by a few milliseconds during a burst of
 /// connects, and each overflow costs the client a 1 s SYN retransmit.
-fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+pub(crate) fn bind(listen: &str) -> anyhow::Result<TcpListener> {
     let addr: SocketAddr = listen.parse().context("not an IP:PORT")?;
     let socket = if addr.is_ipv4() {
         TcpSocket::new_v4()?

@@ -21,6 +21,15 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report(args) => bench::report::write(&args),
+        Command::TcpProxy(args) => {
+            runtime(args.threads)?.block_on(bench::servers::tcp_proxy::serve(args))
+        }
+        Command::FwsBridge(args) => {
+            runtime(args.threads)?.block_on(bench::servers::fws_bridge::serve(args))
+        }
+        Command::TungBridge(args) => {
+            runtime(args.threads)?.block_on(bench::servers::tung_bridge::serve(args))
+        }
         Command::Page(args) => {
             let record = runtime(1)?.block_on(bench::page::run(&args))?;
             println!("{}", serde_json::to_string(&record)?);

@@ -1,6 +1,8 @@
 //! `cargo xtask bench [--quick]`: installs websocat and websockify if missing,
 //! builds the relay and `wsload` (the `bench` crate), starts an echo service
-//! with our relay, websocat and websockify in front of it, drives all of them
+//! with our relay, websocat and websockify in front of it (and three reference
+//! servers of `wsload`'s own: a plain TCP forwarder and a minimal bridge on
+//! each WebSocket library), drives all of them
 //! and the echo service itself (raw TCP, the limit) with the same client,
 //! interleaved round by round, then measures the page's frame times in headless
 //! Chromium under load ([`page`]), and writes `bench/results/latest.{md,json,svg}`.
@@ -160,6 +162,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &logs.join("websockify.log"),
         ),
     ];
+    // Reference servers, not products (`wsload --help`): the cost of a plain
+    // TCP hop, and the same minimal bridge on each WebSocket library.
+    for (name, scheme) in [
+        ("tcp-proxy", "tcp"),
+        ("tung-bridge", "ws"),
+        ("fws-bridge", "ws"),
+    ] {
+        contenders.push(Contender::server(
+            name,
+            &wsload,
+            &[
+                name.into(),
+                "--listen".into(),
+                "127.0.0.1:{port}".into(),
+                "--target".into(),
+                echo_addr.clone(),
+            ],
+            &format!("{scheme}://127.0.0.1:{{port}}/"),
+            &logs.join(format!("{name}.log")),
+        ));
+    }
     for contender in &mut contenders {
         contender.restart()?;
     }

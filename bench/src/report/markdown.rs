@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{ratio_key, Report, Row, CONTENDERS, OURS};
+use super::{ratio_key, Report, Row, CONTENDERS, HOP, LIMIT, OURS, REFERENCES};
 
 /// A measured value with as many digits as its size deserves.
 pub fn number(value: f64) -> String {
@@ -41,6 +41,59 @@ pub fn row_line(row: &Row) -> String {
         );
     }
     line
+}
+
+/// The reference servers' table, when any was measured.
+fn references(report: &Report) -> String {
+    let measured = |row: &&Row| REFERENCES.iter().any(|r| row.values.contains_key(*r));
+    let rows: Vec<&Row> = report.rows.iter().filter(measured).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Reference servers\n\nNot products: `wsload` servers in front of the same echo \
+         service. `tcp-proxy` forwards plain TCP (the client speaks raw TCP to it), so it shows \
+         what the second hop alone costs. `tung-bridge` and `fws-bridge` are the same minimal \
+         WebSocket-to-TCP bridge (no checks, limits, metrics or logs) on tokio-tungstenite (the \
+         library under our relay, one task per session like ours) and on fastwebsockets (each \
+         direction its own task). `tcp-proxy ÷ direct-tcp` is the hop's own ratio to the \
+         limit; the `ours/…` columns are our relay ÷ each reference.\n\n",
+    );
+    out.push_str("| scenario | metric |");
+    for reference in REFERENCES {
+        let _ = write!(out, " {reference} |");
+    }
+    let _ = write!(out, " {HOP} ÷ {LIMIT} |");
+    for reference in REFERENCES {
+        let _ = write!(out, " ours/{reference} |");
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---:|".repeat(2 * REFERENCES.len() + 1));
+    out.push('\n');
+    for row in rows {
+        let _ = write!(
+            out,
+            "| {} | {} {} |",
+            row.scenario,
+            row.label,
+            if row.higher_is_better { "↑" } else { "↓" }
+        );
+        for reference in REFERENCES {
+            let cell = row.values.get(reference).map_or("—".into(), |v| number(*v));
+            let _ = write!(out, " {cell} |");
+        }
+        let hop = match (row.values.get(HOP), row.values.get(LIMIT)) {
+            (Some(hop), Some(limit)) if *limit != 0.0 => Some(hop / limit),
+            _ => None,
+        };
+        let _ = write!(out, " {} |", ratio(hop));
+        for reference in REFERENCES {
+            let ours = row.ratios.get(&ratio_key(reference)).copied();
+            let _ = write!(out, " {} |", ratio(ours));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The whole report.
@@ -89,16 +142,23 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
 
-    out.push_str(
-        "\n## Targets (reported, never asserted)\n\n| target | measured | met |\n|---|---|---|\n",
+    out.push_str(&references(report));
+
+    out.push_str("\n## Targets (reported, never asserted)\n\n");
+    let _ = writeln!(
+        out,
+        "The last column is what `{HOP}`, a plain TCP forwarder with no WebSocket at all, \
+         reached in the same run: the bound for any relay, which adds that hop.\n"
     );
+    out.push_str("| target | measured | met | a plain TCP hop reached |\n|---|---|---|---|\n");
     for t in &report.targets {
         let met = match t.met {
             Some(true) => "yes",
             Some(false) => "**no**",
             None => "n/a",
         };
-        let _ = writeln!(out, "| {} | {} | {met} |", t.goal, t.measured);
+        let hop = t.hop.as_deref().unwrap_or("—");
+        let _ = writeln!(out, "| {} | {} | {met} | {hop} |", t.goal, t.measured);
     }
 
     out.push_str("\n## CPU during the measured window (median, % of one core)\n\n");

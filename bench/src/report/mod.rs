@@ -15,6 +15,12 @@ use crate::{cli::ReportArgs, page::PageRecord, record::metric, record::RunRecord
 
 /// The contenders, in table order: the limit first, ours second.
 pub const CONTENDERS: [&str; 4] = ["direct-tcp", "relay", "websocat", "websockify"];
+/// Reference servers (`wsload tcp-proxy`, `tung-bridge`, `fws-bridge`), in
+/// their table's order: not products, but what a second hop and each
+/// WebSocket library cost on this machine (see `crate::servers`).
+pub const REFERENCES: [&str; 3] = ["tcp-proxy", "tung-bridge", "fws-bridge"];
+/// A plain TCP forwarder: the most any relay, which adds this hop, can reach.
+pub const HOP: &str = "tcp-proxy";
 /// Our relay's name in the records.
 pub const OURS: &str = "relay";
 /// The limit every relay is compared with: the client on raw TCP.
@@ -170,6 +176,9 @@ pub struct TargetCheck {
     pub measured: String,
     /// Whether it was met; `None` when it could not be measured.
     pub met: Option<bool>,
+    /// For a ratio to direct TCP: what a plain TCP forwarder reached, in words
+    /// (the bound for anything that adds a hop).
+    pub hop: Option<String>,
 }
 
 /// Median CPU use of one contender in one scenario, % of one core.
@@ -283,7 +292,7 @@ pub fn build(
 /// The median (or, for errors, the total) of one metric per contender.
 fn aggregate(records: &[RunRecord], spec: &RowSpec) -> Row {
     let mut values = BTreeMap::new();
-    for contender in CONTENDERS {
+    for contender in CONTENDERS.into_iter().chain(REFERENCES) {
         let runs = records
             .iter()
             .filter(|r| r.scenario == spec.scenario && r.contender == contender);
@@ -302,7 +311,7 @@ fn aggregate(records: &[RunRecord], spec: &RowSpec) -> Row {
     }
     let mut ratios = BTreeMap::new();
     if let Some(ours) = values.get(OURS) {
-        for other in CONTENDERS.iter().filter(|c| **c != OURS) {
+        for other in CONTENDERS.iter().chain(&REFERENCES).filter(|c| **c != OURS) {
             if let Some(theirs) = values.get(*other).filter(|v| **v != 0.0) {
                 ratios.insert(ratio_key(other), ours / theirs);
             }
@@ -334,28 +343,37 @@ fn check_targets(rows: &[Row]) -> Vec<TargetCheck> {
     let ratio = |scenario: &str, metric: &str| {
         find(rows, scenario, metric).and_then(|r| r.ratios.get(&limit).copied())
     };
+    let hop = |scenario: &str, metric: &str| {
+        let row = find(rows, scenario, metric)?;
+        let (hop, limit) = (row.values.get(HOP)?, row.values.get(LIMIT)?);
+        (*limit != 0.0).then(|| format!("{:.2}×", hop / limit))
+    };
     let ours = |scenario: &str, metric: &str| {
         find(rows, scenario, metric).and_then(|r| r.values.get(OURS).copied())
     };
-    let ratio_goal = |goal: &str, value: Option<f64>, ok: fn(f64) -> bool| TargetCheck {
-        goal: goal.to_owned(),
-        measured: value.map_or("not measured".into(), |v| format!("{v:.2}×")),
-        met: value.map(ok),
+    let ratio_goal = |goal: &str, (scenario, metric): (&str, &str), ok: fn(f64) -> bool| {
+        let value = ratio(scenario, metric);
+        TargetCheck {
+            goal: goal.to_owned(),
+            measured: value.map_or("not measured".into(), |v| format!("{v:.2}×")),
+            met: value.map(ok),
+            hop: hop(scenario, metric),
+        }
     };
     let mut checks = vec![
         ratio_goal(
             "throughput ≥ 0.6× direct TCP",
-            ratio("throughput", metric::MIB_PER_S),
+            ("throughput", metric::MIB_PER_S),
             |v| v >= 0.6,
         ),
         ratio_goal(
             "RTT p50 ≤ 1.7× direct TCP",
-            ratio("latency", metric::P50_US),
+            ("latency", metric::P50_US),
             |v| v <= 1.7,
         ),
         ratio_goal(
             "RTT p99 ≤ 1.5× direct TCP",
-            ratio("latency", metric::P99_US),
+            ("latency", metric::P99_US),
             |v| v <= 1.5,
         ),
     ];
@@ -368,10 +386,11 @@ fn check_targets(rows: &[Row]) -> Vec<TargetCheck> {
             _ => "not measured".into(),
         },
         met: rate.zip(errors).map(|(r, e)| r >= 0.5 && e == 0.0),
+        hop: hop("sessions-1000", metric::ROUND_TRIPS_PER_S),
     });
     checks.push(ratio_goal(
         "handshakes/s ≥ 0.7× direct TCP connect-and-close",
-        ratio("handshakes", metric::HANDSHAKES_PER_S),
+        ("handshakes", metric::HANDSHAKES_PER_S),
         |v| v >= 0.7,
     ));
     let held = ours("sessions-10000", metric::SESSIONS_HELD);
@@ -387,6 +406,7 @@ fn check_targets(rows: &[Row]) -> Vec<TargetCheck> {
             (Some(h), Some(r), Some(e)) => Some(h >= 10_000.0 && r <= 16.0 && e == 0.0),
             _ => None,
         },
+        hop: None,
     });
     checks
 }

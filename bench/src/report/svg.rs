@@ -48,7 +48,11 @@ pub fn render(report: &Report) -> String {
             escape(&row.scenario),
             escape(&row.label)
         );
-        let max = row.values.values().copied().fold(0.0, f64::max);
+        let max = CONTENDERS
+            .iter()
+            .filter_map(|c| row.values.get(*c))
+            .copied()
+            .fold(0.0, f64::max);
         for (j, contender) in CONTENDERS.iter().enumerate() {
             let y = top + 16.0 + BAR_HEIGHT * j as f64;
             let _ = writeln!(

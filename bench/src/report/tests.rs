@@ -128,7 +128,56 @@ fn table_line_formatting() {
     let md = markdown::render(&report);
     assert!(md.contains("reproduce: `cargo xtask bench`"));
     assert!(md.contains("2 × Test CPU, Linux 6.0"));
-    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes |"));
+    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes | — |"));
+    // No reference server measured: no table for them.
+    assert!(!md.contains("## Reference servers"));
+}
+
+#[test]
+fn reference_servers_get_their_own_table_and_bound_the_targets() {
+    let mut records = sample();
+    for (round, (hop, fws)) in [(500.0, 640.0), (550.0, 660.0), (520.0, 650.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let round = round as u32 + 1;
+        records.push(record(
+            "throughput",
+            "tcp-proxy",
+            round,
+            metric::MIB_PER_S,
+            hop,
+        ));
+        records.push(record(
+            "throughput",
+            "fws-bridge",
+            round,
+            metric::MIB_PER_S,
+            fws,
+        ));
+    }
+    let report = build(&records, test_machine(), &args(), None);
+    let row = &report.rows[0];
+    assert_eq!(row.values["tcp-proxy"], 520.0);
+    assert!((row.ratios["relay/fws-bridge"] - 1.0).abs() < 1e-9);
+    // The products' table is unchanged by the references.
+    assert_eq!(
+        markdown::row_line(row),
+        "| throughput | MiB/s ↑ | 1000 | 650 | 350 | — | 0.65× | 1.86× | — |"
+    );
+    assert_eq!(report.targets[0].hop.as_deref(), Some("0.52×"));
+    let md = markdown::render(&report);
+    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes | 0.52× |"));
+    let (_, references) = md.split_once("## Reference servers").unwrap();
+    let (references, _) = references.split_once("\n## ").unwrap();
+    assert!(
+        references.contains("| throughput | MiB/s ↑ | 520 | — | 650 | 0.52× | 1.25× | — | 1.00× |")
+    );
+    // Only rows with a reference value are listed.
+    assert!(!references.contains("| latency |"));
+    // The chart shows the products only.
+    let svg = svg::render(&report);
+    assert!(!svg.contains("tcp-proxy"));
 }
 
 #[test]
@@ -196,6 +245,15 @@ fn svg_has_a_bar_per_measured_value() {
     let svg = svg::render(&report);
     assert!(svg.starts_with("<svg"));
     assert!(svg.trim_end().ends_with("</svg>"));
-    let measured: usize = report.rows.iter().map(|r| r.values.len()).sum();
+    let measured: usize = report
+        .rows
+        .iter()
+        .map(|r| {
+            CONTENDERS
+                .iter()
+                .filter(|c| r.values.contains_key(**c))
+                .count()
+        })
+        .sum();
     assert_eq!(svg.matches("<rect x=").count(), measured);
 }
