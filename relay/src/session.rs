@@ -1,7 +1,12 @@
 //! `GET /ws/<name>`: the checks before the upgrade (origin, target, caps,
 //! tap), then one task per session that connects upstream and bridges.
 
-use std::{collections::HashMap, sync::Arc, time::Instant};
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Instant,
+};
 
 use axum::{
     extract::{
@@ -155,17 +160,37 @@ fn open(
         .max_frame_size(limits.max_message_bytes)
         .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))
         .on_upgrade(move |socket| {
+            // A debug span: at the default level its cost (formatting its
+            // fields, entering it on every poll) bought nothing but context for
+            // the one line a session logs, which carries the same fields
+            // itself (bench/PROFILE.md).
             let span =
-                tracing::info_span!("session", ?peer, %client, target = %target.name, %origin);
+                tracing::debug_span!("session", %peer, %client, target = %target.name, %origin);
+            let who = Who {
+                peer,
+                client,
+                origin,
+            };
             let sessions = state.sessions.clone();
-            sessions.track_future(run_session(socket, target, tap, state, permit).instrument(span))
+            let session = run_session(socket, target, who, tap, state, permit);
+            sessions.track_future(session.instrument(span))
         })
+}
+
+/// Who a session is with, for its log lines.
+struct Who {
+    peer: SocketAddr,
+    /// The visitor's address (behind a trusted proxy, not the proxy's).
+    client: IpAddr,
+    /// The page's origin, `-` for non-browsers.
+    origin: String,
 }
 
 /// One session: connect upstream, then bridge until either side ends.
 async fn run_session(
     mut socket: WebSocket,
     target: Target,
+    who: Who,
     tap: Option<TapSink>,
     state: Arc<AppState>,
     _permit: SessionPermit,
@@ -193,7 +218,7 @@ async fn run_session(
     let tcp = match tcp {
         Ok(tcp) => tcp,
         Err(err) => {
-            tracing::info!(%err, "upstream connect failed");
+            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, %err, "upstream connect failed");
             send_close(&mut socket, CloseCode::UPSTREAM_ERROR, &err.to_string()).await;
             tap_event(TapEvent::Closed {
                 reason: err.to_string(),
@@ -236,10 +261,10 @@ async fn run_session(
     );
     match &report.end {
         BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => {
-            tracing::info!(end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
+            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
         }
         _ => {
-            tracing::info!(end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
+            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
         }
     }
 }

@@ -175,7 +175,7 @@ fn the_binary_exits_0_on_sigterm_and_prints_where_to_go() {
 }
 
 #[test]
-fn json_logs_carry_one_span_per_session_with_peer_target_and_origin() {
+fn json_logs_carry_peer_client_target_and_origin_on_the_session_line() {
     let log = tempfile::NamedTempFile::new().unwrap();
     // One thread: --threads 1 runs the relay on a current-thread runtime.
     let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
@@ -229,11 +229,12 @@ fn json_logs_carry_one_span_per_session_with_peer_target_and_origin() {
         .collect();
     assert_eq!(closed.len(), 1, "{text}");
     let line = &closed[0];
-    assert_eq!(line["span"]["name"], "session", "{line}");
-    assert_eq!(line["span"]["target"], "echo", "{line}");
-    assert_eq!(line["span"]["origin"], page.as_str(), "{line}");
+    assert_eq!(line["target"], "relay::session", "{line}");
+    assert_eq!(line["fields"]["target"], "echo", "{line}");
+    assert_eq!(line["fields"]["origin"], page.as_str(), "{line}");
+    assert_eq!(line["fields"]["client"], "127.0.0.1", "{line}");
     assert!(
-        line["span"]["peer"]
+        line["fields"]["peer"]
             .as_str()
             .unwrap()
             .starts_with("127.0.0.1:"),
