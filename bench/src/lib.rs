@@ -16,6 +16,7 @@ pub mod procfs;
 pub mod record;
 pub mod report;
 pub mod scenarios;
+pub mod serve;
 pub mod servers;
 pub mod stats;
 pub mod tcp;

@@ -21,18 +21,28 @@ pub fn ratio(value: Option<f64>) -> String {
     value.map_or("—".into(), |v| format!("{v:.2}×"))
 }
 
-/// The results table's line for one row.
-pub fn row_line(row: &Row) -> String {
+/// A table line's first cells, the row's name, then a cell per contender
+/// named (its value, or — when not measured).
+fn row_start(row: &Row, contenders: &[&str]) -> String {
     let mut line = format!(
         "| {} | {} {} |",
         row.scenario,
         row.label,
         if row.higher_is_better { "↑" } else { "↓" }
     );
-    for contender in CONTENDERS {
-        let cell = row.values.get(contender).map_or("—".into(), |v| number(*v));
+    for contender in contenders {
+        let cell = row
+            .values
+            .get(*contender)
+            .map_or("—".into(), |v| number(*v));
         let _ = write!(line, " {cell} |");
     }
+    line
+}
+
+/// The results table's line for one row.
+pub fn row_line(row: &Row) -> String {
+    let mut line = row_start(row, &CONTENDERS);
     for other in CONTENDERS.iter().filter(|c| **c != OURS) {
         let _ = write!(
             line,
@@ -71,17 +81,7 @@ fn references(report: &Report) -> String {
     out.push_str(&"---:|".repeat(2 * REFERENCES.len() + 1));
     out.push('\n');
     for row in rows {
-        let _ = write!(
-            out,
-            "| {} | {} {} |",
-            row.scenario,
-            row.label,
-            if row.higher_is_better { "↑" } else { "↓" }
-        );
-        for reference in REFERENCES {
-            let cell = row.values.get(reference).map_or("—".into(), |v| number(*v));
-            let _ = write!(out, " {cell} |");
-        }
+        out.push_str(&row_start(row, &REFERENCES));
         let hop = match (row.values.get(HOP), row.values.get(LIMIT)) {
             (Some(hop), Some(limit)) if *limit != 0.0 => Some(hop / limit),
             _ => None,

@@ -19,36 +19,15 @@ use tokio::net::TcpStream;
 
 use crate::cli::ForwardArgs;
 
-/// Accepts on `args.listen` forever, handing each connection (with nodelay set)
-/// and the target address to `handle` in a task of its own.
+/// Serves `args.listen` until the process is killed, handing each connection
+/// and the target address to `handle`.
 pub async fn accept_loop<F, Fut>(args: &ForwardArgs, handle: F) -> anyhow::Result<()>
 where
     F: Fn(TcpStream, Arc<str>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
 {
-    let listener = crate::echo::bind(&args.listen)?;
-    println!("listening {}", listener.local_addr()?);
     let target: Arc<str> = args.target.as_str().into();
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _peer)) => stream,
-            Err(err) => {
-                // Out of descriptors, most likely: wait and keep serving.
-                eprintln!("accept failed: {err}");
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        if let Err(err) = stream.set_nodelay(true) {
-            eprintln!("nodelay: {err}");
-        }
-        let session = handle(stream, target.clone());
-        tokio::spawn(async move {
-            if let Err(err) = session.await {
-                eprintln!("session failed: {err:#}");
-            }
-        });
-    }
+    crate::serve::serve_forever(&args.listen, |stream| handle(stream, target.clone())).await
 }
 
 /// Connects to the target with nodelay set.
