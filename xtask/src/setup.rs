@@ -132,7 +132,39 @@ pub fn test_tools() -> Result<(), String> {
     apt(&["update"])?;
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(&missing);
-    apt(&install)
+    apt(&install)?;
+    stop_system_services(&missing, root);
+    Ok(())
+}
+
+/// Packages whose install starts a system service of the same name. The
+/// tests start their own instances on free ports; the system's would only
+/// hold ports 80, 6379 and 6667 on the developer's machine.
+const SERVICE_PACKAGES: [&str; 3] = ["redis-server", "ngircd", "nginx"];
+
+/// Stops and disables the services that installing `installed` started
+/// (where systemd runs; elsewhere apt starts none). A service that was
+/// already installed before is left alone.
+fn stop_system_services(installed: &[&str], root: bool) {
+    if !std::path::Path::new("/run/systemd/system").is_dir() {
+        return;
+    }
+    for service in installed
+        .iter()
+        .filter(|package| SERVICE_PACKAGES.contains(package))
+    {
+        let cmd = if root {
+            Cmd::new("systemctl")
+        } else {
+            Cmd::new("sudo").arg("systemctl")
+        };
+        match cmd.args(["disable", "--now", service]).run() {
+            Ok(()) => println!(
+                "stopped and disabled the system's {service} service (the tests run their own)"
+            ),
+            Err(err) => println!("could not stop the system's {service} service: {err}"),
+        }
+    }
 }
 
 /// Path of the chromedriver binary.
