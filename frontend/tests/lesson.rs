@@ -126,6 +126,32 @@ async fn the_handshake_viewer_recomputes_the_accept_value() {
 }
 
 #[wasm_bindgen_test]
+async fn the_handshake_viewer_hides_the_token() {
+    let root = mount_point();
+    let mut tap = WireTap::default();
+    let request = REQUEST.replacen("?tap=t", "?auth=s3cret&tap=t", 1);
+    record(&mut tap, TapSource::BrowserToRelay, request.as_bytes());
+    record(&mut tap, TapSource::RelayToBrowser, RESPONSE.as_bytes());
+    let props = HandshakeProps {
+        session: tap.latest().cloned(),
+    };
+    Renderer::<HandshakeView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let shown = text(&root, "#hs-request");
+    assert!(
+        shown.starts_with("GET /ws/echo?auth=•••&tap=t HTTP/1.1"),
+        "{shown}"
+    );
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert_eq!(
+        find(&root, "#accept-match")
+            .get_attribute("data-match")
+            .as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_forged_accept_value_does_not_match() {
     let root = mount_point();
     let tap = tapped(&RESPONSE.replace("s3pP", "AAAA"));

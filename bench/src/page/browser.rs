@@ -52,6 +52,13 @@ impl ChildGuard {
     }
 }
 
+impl ChildGuard {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         if let Err(err) = self.child.kill() {
@@ -73,7 +80,7 @@ pub struct Browser {
     /// The session.
     pub client: Client,
     _user_data: TempDir,
-    _driver: ChildGuard,
+    driver: ChildGuard,
 }
 
 impl Browser {
@@ -121,8 +128,13 @@ impl Browser {
         Ok(Self {
             client,
             _user_data: user_data,
-            _driver: driver,
+            driver,
         })
+    }
+
+    /// ChromeDriver's process id (Chromium runs below it).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.pid()
     }
 
     /// Waits for an element matching `css`.

@@ -11,6 +11,7 @@
 //! Nothing here is asserted: the numbers go into the bench report.
 
 mod browser;
+pub mod cpu;
 pub mod flood;
 pub mod frames;
 
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use crate::cli::PageArgs;
 use browser::{free_port, Browser, ChildGuard};
+use cpu::{CpuMeter, WindowCpu};
 use flood::Flood;
 use frames::FrameStats;
 
@@ -62,6 +64,10 @@ pub struct Window {
     pub long_task_ms: f64,
     /// What the page showed at the end.
     pub counts_after: Counts,
+    /// CPU use of Chromium, the relay, the flood and the machine meanwhile
+    /// (absent from records written before it was measured).
+    #[serde(default)]
+    pub cpu: Option<WindowCpu>,
 }
 
 /// The result of `wsload page`, one JSON object.
@@ -105,10 +111,10 @@ pub async fn run(args: &PageArgs) -> anyhow::Result<PageRecord> {
     if let Some(dist) = &args.dist {
         relay_args.extend(["--dist".into(), dist.display().to_string()]);
     }
-    let _relay = ChildGuard::start("relay", &args.relay, &relay_args, port).await?;
+    let relay = ChildGuard::start("relay", &args.relay, &relay_args, port).await?;
     let browser =
         Browser::start(&args.chromedriver, &args.chromium, args.width, args.height).await?;
-    let result = measure(&browser, &flood, port, args).await;
+    let result = measure(&browser, &flood, port, relay.pid(), args).await;
     browser.close().await;
     result
 }
@@ -117,6 +123,7 @@ async fn measure(
     browser: &Browser,
     flood: &Flood,
     port: u16,
+    relay_pid: u32,
     args: &PageArgs,
 ) -> anyhow::Result<PageRecord> {
     browser
@@ -162,10 +169,10 @@ async fn measure(
     let fill_secs = started.elapsed().as_secs_f64();
     eprintln!("page: filled in {fill_secs:.1} s: {filled:?}");
 
-    let idle = watch(browser, flood, 0, args.idle_secs).await?;
-    eprintln!("page: idle window {:?}", idle.frames);
-    let load = watch(browser, flood, args.rate, args.secs).await?;
-    eprintln!("page: load window {:?}", load.frames);
+    let idle = watch(browser, flood, relay_pid, 0, args.idle_secs).await?;
+    eprintln!("page: idle window {:?} {:?}", idle.frames, idle.cpu);
+    let load = watch(browser, flood, relay_pid, args.rate, args.secs).await?;
+    eprintln!("page: load window {:?} {:?}", load.frames, load.cpu);
     let catch_up_secs = settle(browser).await.ok().map(|(_, secs)| secs);
     Ok(PageRecord {
         entries_wanted: args.entries,
@@ -179,15 +186,24 @@ async fn measure(
     })
 }
 
-/// Watches the page for `secs` with the flood at `rate` (then pauses it).
-async fn watch(browser: &Browser, flood: &Flood, rate: u64, secs: f64) -> anyhow::Result<Window> {
+/// Watches the page for `secs` with the flood at `rate` (then pauses it),
+/// measuring the CPU use of every process involved meanwhile.
+async fn watch(
+    browser: &Browser,
+    flood: &Flood,
+    relay_pid: u32,
+    rate: u64,
+    secs: f64,
+) -> anyhow::Result<Window> {
     let before = counts(browser).await?;
     let sent_before = flood.sent();
     browser.probe("start").await?;
     let started = Instant::now();
+    let meter = CpuMeter::start(browser.driver_pid(), relay_pid);
     flood.set_rate(rate);
     // No WebDriver calls in between: each one is work on the page's thread.
     tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    let cpu = meter.stop();
     let recorded = browser.probe("stop").await?;
     let elapsed = started.elapsed().as_secs_f64();
     let sent = flood.sent() - sent_before;
@@ -204,6 +220,7 @@ async fn watch(browser: &Browser, flood: &Flood, rate: u64, secs: f64) -> anyhow
         long_tasks: long.len(),
         long_task_ms: long.iter().fold(0.0, |sum, ms| sum + ms),
         counts_after: after,
+        cpu: Some(cpu),
     })
 }
 

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::use_strings;
 use crate::hex::escape_lines;
 use crate::state::experiments::notable_line;
-use crate::state::wiretap::SessionWire;
+use crate::state::wiretap::{hide_token_in_head, SessionWire};
 
 /// Properties of [`HandshakeView`].
 #[derive(Properties, PartialEq)]
@@ -18,8 +18,9 @@ pub struct HandshakeProps {
     pub session: Option<Rc<SessionWire>>,
 }
 
+/// A head as text, its token hidden ([`hide_token_in_head`]).
 fn head_view(head: &str, id: &'static str) -> Html {
-    let lines = escape_lines(head.as_bytes())
+    let lines = escape_lines(hide_token_in_head(head).as_bytes())
         .into_iter()
         .enumerate()
         .map(|(i, line)| {

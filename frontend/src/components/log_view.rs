@@ -1,6 +1,7 @@
 //! The message log: every message sent and received, and the connection's
 //! events, newest at the bottom.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
@@ -10,6 +11,7 @@ use yew::prelude::*;
 use super::use_strings;
 use crate::hex::{escape_lines, format_hex};
 use crate::i18n::Strings;
+use crate::state::window::{row_at, Slice};
 use crate::state::{Entry, EntryBody, Log, Message, SendError, SysEvent};
 
 /// How close to the bottom (in CSS pixels) still counts as "at the bottom":
@@ -24,12 +26,49 @@ const STICK_TO_BOTTOM_PX: i32 = 48;
 /// what made the page stutter (bench: `wsload page`).
 pub const FOLLOW_TAIL: usize = 50;
 
-/// Where the log last scrolled itself, and the visitor's distance from the
-/// bottom when they stopped following (kept when the older entries appear).
+/// While the visitor reads further up, entries are in the DOM this far (CSS
+/// pixels) above and below the visible part too, so scrolling shows no gap.
+pub const OVERSCAN_PX: f64 = 400.0;
+
+/// Height assumed for an entry not measured yet, until some are (then their
+/// mean): about a one-line message with its hex.
+const GUESS_ENTRY_PX: f64 = 64.0;
+
+/// Height of the log assumed before it has been read.
+const GUESS_VIEWPORT_PX: f64 = 600.0;
+
+/// The entry to hold still while the visitor reads further up: its id and
+/// where its top is, CSS pixels below the top of the visible part (negative:
+/// partly scrolled past).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Anchor {
+    id: u64,
+    offset_px: f64,
+}
+
+/// Where the log last scrolled itself, and what it knows about the entries'
+/// layout while the visitor reads further up.
 #[derive(Default)]
 struct Scroll {
     set_top: Option<i32>,
-    bottom_gap: Option<i32>,
+    /// Each entry's height (its top to the next one's top), as measured.
+    heights: HashMap<u64, f64>,
+    anchor: Option<Anchor>,
+    viewport_px: Option<f64>,
+}
+
+impl Scroll {
+    /// Every kept entry's height, measured or guessed.
+    fn heights_of(&self, kept: &[Rc<Entry>]) -> Vec<f64> {
+        let guess = if self.heights.is_empty() {
+            GUESS_ENTRY_PX
+        } else {
+            self.heights.values().sum::<f64>() / self.heights.len() as f64
+        };
+        kept.iter()
+            .map(|e| self.heights.get(&e.id).copied().unwrap_or(guess))
+            .collect()
+    }
 }
 
 /// Properties of [`LogView`].
@@ -45,70 +84,152 @@ pub struct LogViewProps {
 /// | `sys`; message entries hold `.text` (escaped) and `.hex`. Shows the kept
 /// entries only, with `#log-hidden` counting the others; while it follows the
 /// newest, only the last [`FOLLOW_TAIL`] of them, `#log-above` counting the
-/// rest until the visitor scrolls up. `#log-count` counts all, `#clear-log`
-/// empties the log.
+/// rest until the visitor scrolls up. Scrolled up, only the entries in and
+/// near the visible part are in the DOM, between two `.log-spacer`s as tall
+/// as the others. `#log-count` counts all, `#clear-log` empties the log.
 #[component]
 pub fn LogView(props: &LogViewProps) -> Html {
     let s = use_strings();
     let scroller = use_node_ref();
+    let list = use_node_ref();
     let following = use_state_eq(|| true);
     let scroll = use_mut_ref(Scroll::default);
+    // Scrolled up, every scroll and measurement renders the slice anew.
+    let rerender = use_force_update();
     {
         let (scroller, scroll) = (scroller.clone(), scroll.clone());
         use_effect_with((props.log.total(), *following), move |(_, following)| {
             let Some(el) = scroller.cast::<Element>() else {
                 return;
             };
-            let mut scroll = scroll.borrow_mut();
             if *following {
+                let mut scroll = scroll.borrow_mut();
                 el.set_scroll_top(el.scroll_height());
                 scroll.set_top = Some(el.scroll_top());
-            } else if let Some(gap) = scroll.bottom_gap.take() {
-                // The older entries just appeared above: keep in view what
-                // the visitor was looking at.
-                el.set_scroll_top(el.scroll_height() - gap);
-                scroll.set_top = Some(el.scroll_top());
+                scroll.anchor = None;
             }
         });
     }
     let onscroll = {
-        let (scroller, scroll, following) = (scroller.clone(), scroll.clone(), following.clone());
+        let (scroller, list, scroll) = (scroller.clone(), list.clone(), scroll.clone());
+        let (following, rerender) = (following.clone(), rerender.clone());
+        let log = props.log.clone();
         Callback::from(move |_: Event| {
-            let Some(el) = scroller.cast::<Element>() else {
+            let (Some(el), Some(list)) = (scroller.cast::<Element>(), list.cast::<Element>())
+            else {
                 return;
             };
             let mut scroll = scroll.borrow_mut();
-            // The scroll event of our own jump to the bottom can arrive after
-            // more entries made the list taller: that is not the visitor
-            // scrolling away.
+            // The scroll event of our own jump (to the bottom, or to keep the
+            // anchor still) can arrive after more entries changed the list:
+            // that is not the visitor scrolling away.
             if scroll.set_top == Some(el.scroll_top()) {
                 return;
             }
             scroll.set_top = None;
             let gap = el.scroll_height() - el.scroll_top() - el.client_height();
             let stick = gap < STICK_TO_BOTTOM_PX;
-            if !stick && *following {
-                scroll.bottom_gap = Some(el.scroll_height() - el.scroll_top());
+            if !stick {
+                // Hold still what the visitor now looks at while the entries
+                // around it are rendered in place of the others.
+                measure(&list, &mut scroll.heights);
+                let kept: Vec<Rc<Entry>> = log.entries().collect();
+                let heights = scroll.heights_of(&kept);
+                scroll.anchor = anchor_in(&el, &list, &kept, &heights);
+                scroll.viewport_px = Some(f64::from(el.client_height()));
             }
             following.set(stick);
+            if !stick {
+                rerender.force_update();
+            }
         })
     };
     let onclear = props.onclear.reform(|_| ());
 
     let hidden = props.log.hidden();
     let kept: Vec<Rc<Entry>> = props.log.entries().collect();
-    let above = if *following {
-        kept.len().saturating_sub(FOLLOW_TAIL)
-    } else {
-        0
+    let row = |i: usize| {
+        let entry = &kept[i];
+        let prev_at_ms = i.checked_sub(1).map(|p| kept[p].at_ms);
+        html! { <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms} /> }
     };
-    let entries: Html = (above..kept.len())
-        .map(|i| {
-            let entry = &kept[i];
-            let prev_at_ms = i.checked_sub(1).map(|p| kept[p].at_ms);
-            html! { <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms} /> }
-        })
-        .collect();
+    let (above, entries, held) = if *following {
+        let above = kept.len().saturating_sub(FOLLOW_TAIL);
+        let entries: Html = (above..kept.len()).map(row).collect();
+        (above, entries, None)
+    } else {
+        let state = scroll.borrow();
+        let heights = state.heights_of(&kept);
+        // Where the anchor is now (entries may have come and gone since);
+        // if it is gone, the oldest kept entry at the top.
+        let anchor = state
+            .anchor
+            .and_then(|a| {
+                let i = kept.iter().position(|e| e.id == a.id)?;
+                Some((i, a))
+            })
+            .or_else(|| {
+                let first = kept.first()?;
+                Some((
+                    0,
+                    Anchor {
+                        id: first.id,
+                        offset_px: 0.0,
+                    },
+                ))
+            });
+        let view_top = anchor.map_or(0.0, |(i, a)| heights[..i].iter().sum::<f64>() - a.offset_px);
+        let view_px = state.viewport_px.unwrap_or(GUESS_VIEWPORT_PX);
+        let slice = Slice::of(
+            &heights,
+            view_top - OVERSCAN_PX,
+            view_top + view_px + OVERSCAN_PX,
+        );
+        // One flat keyed list, so moving the slice keeps the entries' DOM.
+        let mut items = Vec::with_capacity(slice.rows.len() + 2);
+        items.push(spacer("above", slice.above_px));
+        items.extend(slice.rows.clone().map(row));
+        items.push(spacer("below", slice.below_px));
+        let entries: Html = items.into_iter().collect();
+        (0, entries, anchor.map(|(_, a)| a))
+    };
+    {
+        // Scrolled up: measure what was rendered, keep the anchor where the
+        // visitor saw it, and render again if the guessed heights were off.
+        let (scroller, list, scroll) = (scroller.clone(), list.clone(), scroll.clone());
+        let oldest = kept.first().map(|e| e.id);
+        use_effect(move || {
+            let Some(anchor) = held else {
+                return;
+            };
+            let (Some(el), Some(list)) = (scroller.cast::<Element>(), list.cast::<Element>())
+            else {
+                return;
+            };
+            let mut scroll = scroll.borrow_mut();
+            if let Some(oldest) = oldest {
+                scroll.heights.retain(|id, _| *id >= oldest);
+            }
+            let remeasured = measure(&list, &mut scroll.heights);
+            let view_top = view_top(&el);
+            if let Some(top) = rows(&list)
+                .find(|(id, _)| *id == anchor.id)
+                .map(|(_, row)| row.get_bounding_client_rect().top())
+            {
+                let drift = (top - view_top - anchor.offset_px).round();
+                if drift != 0.0 {
+                    // Spacers turned into entries above it: move with them.
+                    el.set_scroll_top(el.scroll_top() + drift as i32);
+                    scroll.set_top = Some(el.scroll_top());
+                }
+            }
+            scroll.anchor = Some(anchor);
+            scroll.viewport_px = Some(f64::from(el.client_height()));
+            if remeasured {
+                rerender.force_update();
+            }
+        });
+    }
 
     html! {
         <section class="panel log-panel" aria-labelledby="log-title">
@@ -129,10 +250,90 @@ pub fn LogView(props: &LogViewProps) -> Html {
                 if above > 0 {
                     <p id="log-above" class="log-hidden">{ (s.entries_above)(above) }</p>
                 }
-                <ol class="entries">{ entries }</ol>
+                <ol class="entries" ref={list}>{ entries }</ol>
             </div>
         </section>
     }
+}
+
+/// Stands in for entries not in the DOM.
+fn spacer(key: &'static str, height_px: f64) -> Html {
+    html! {
+        <li {key} class="log-spacer" role="none" aria-hidden="true"
+            style={format!("height:{height_px}px;margin:0;padding:0;list-style:none")} />
+    }
+}
+
+/// The top of the log's visible part, in the viewport's coordinates.
+fn view_top(el: &Element) -> f64 {
+    el.get_bounding_client_rect().top() + f64::from(el.client_top())
+}
+
+/// The entries in the list's DOM, with their ids.
+fn rows(list: &Element) -> impl Iterator<Item = (u64, Element)> {
+    let children = list.children();
+    (0..children.length())
+        .filter_map(move |i| children.item(i))
+        .filter_map(|el| Some((el.get_attribute("data-id")?.parse().ok()?, el)))
+}
+
+/// Records the height of every entry in the list that has something after
+/// it (its top to the next one's top, so margins count); true if one was new
+/// or changed.
+fn measure(list: &Element, heights: &mut HashMap<u64, f64>) -> bool {
+    let children = list.children();
+    let tops: Vec<(Option<u64>, f64)> = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .map(|el| {
+            let id = el.get_attribute("data-id").and_then(|id| id.parse().ok());
+            (id, el.get_bounding_client_rect().top())
+        })
+        .collect();
+    let mut changed = false;
+    for pair in tops.windows(2) {
+        let [(Some(id), top), (_, next)] = pair else {
+            continue;
+        };
+        let height = next - top;
+        if height > 0.0 && heights.get(id).is_none_or(|h| (h - height).abs() > 0.5) {
+            heights.insert(*id, height);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// What the visitor looks at: the first entry in the DOM that reaches into
+/// the visible part (or, following the newest with only the notes above them
+/// in view, the first entry below). When only a spacer shows (a jump with
+/// the scrollbar), the entry the heights put there.
+fn anchor_in(el: &Element, list: &Element, kept: &[Rc<Entry>], heights: &[f64]) -> Option<Anchor> {
+    let top = view_top(el);
+    let bottom = top + f64::from(el.client_height());
+    let spacer = list
+        .first_element_child()
+        .filter(|first| first.get_attribute("data-id").is_none());
+    let below_top = rows(list).find_map(|(id, row)| {
+        let rect = row.get_bounding_client_rect();
+        (rect.bottom() > top).then(|| Anchor {
+            id,
+            offset_px: rect.top() - top,
+        })
+    });
+    if let Some(anchor) = below_top {
+        if spacer.is_none() || top + anchor.offset_px < bottom {
+            return Some(anchor);
+        }
+    }
+    let origin = spacer.map_or_else(
+        || list.get_bounding_client_rect().top(),
+        |spacer| spacer.get_bounding_client_rect().top(),
+    );
+    let (i, row_top) = row_at(heights, top - origin)?;
+    Some(Anchor {
+        id: kept[i].id,
+        offset_px: origin + row_top - top,
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -166,7 +367,7 @@ fn LogEntry(props: &LogEntryProps) -> Html {
     match &entry.body {
         EntryBody::Out(message) | EntryBody::In(message) => {
             html! {
-                <li class="entry" data-dir={entry.dir()}
+                <li class="entry" data-dir={entry.dir()} data-id={entry.id.to_string()}
                     data-frame={if message.text { "text" } else { "binary" }}>
                     <div class="entry-head">
                         { head }
@@ -178,7 +379,7 @@ fn LogEntry(props: &LogEntryProps) -> Html {
             }
         }
         EntryBody::Sys(event) => html! {
-            <li class="entry" data-dir="sys">
+            <li class="entry" data-dir="sys" data-id={entry.id.to_string()}>
                 <div class="entry-head">{ head }</div>
                 <div class="text">{ sys_text(event, s) }</div>
             </li>

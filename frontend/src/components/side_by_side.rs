@@ -9,7 +9,9 @@ use super::use_strings;
 use super::virtual_list::VirtualList;
 use crate::hex::escape_text;
 use crate::i18n::Lesson;
-use crate::state::wiretap::{opcode_name, Moment, SessionWire, TcpDir, TimelineEntry, WsDir};
+use crate::state::wiretap::{
+    hide_token_in_head, opcode_name, Moment, SessionWire, TcpDir, TimelineEntry, WsDir,
+};
 
 /// Height of a timeline row, CSS pixels (`.sbs-row` in style.css).
 pub const SBS_ROW_PX: u32 = 30;
@@ -39,7 +41,11 @@ fn row(entry: &TimelineEntry, start_us: u64, s: &Lesson) -> Html {
         entry.time_us.saturating_sub(start_us) as f64 / 1000.0
     );
     let (side, kind, text) = match &entry.moment {
-        Moment::Head { dir, line } => ("ws", dir.name(), format!("HTTP {line}")),
+        Moment::Head { dir, line } => (
+            "ws",
+            dir.name(),
+            format!("HTTP {}", hide_token_in_head(line)),
+        ),
         Moment::Frame {
             dir,
             opcode,

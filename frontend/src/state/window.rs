@@ -1,6 +1,7 @@
 //! Which rows of a long list to put in the DOM: a list of fixed-height rows
 //! renders only those the viewport shows (plus a few either side), however
-//! many there are.
+//! many there are; a list of rows of differing heights ([`Slice`]) does the
+//! same with heights it measured or guessed, and spacers for the rest.
 
 use std::ops::Range;
 
@@ -50,6 +51,70 @@ impl Viewport {
     pub fn offset_px(&self, index: usize) -> u64 {
         index as u64 * self.row()
     }
+}
+
+/// The part of a list of rows of differing heights to put in the DOM: the
+/// rows that meet a span of the list, and the height of the rows above and
+/// below them, which spacers stand in for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slice {
+    /// The rows to render.
+    pub rows: Range<usize>,
+    /// Height of the rows before them, CSS pixels.
+    pub above_px: f64,
+    /// Height of the rows after them, CSS pixels.
+    pub below_px: f64,
+}
+
+impl Slice {
+    /// The rows (`heights`, CSS pixels, top to bottom; the list's top is 0)
+    /// that meet `from_px..to_px`. Past the end of the list it is empty, with
+    /// every row above.
+    pub fn of(heights: &[f64], from_px: f64, to_px: f64) -> Self {
+        let mut top = 0.0;
+        let mut first: Option<(usize, f64)> = None;
+        let mut end = heights.len();
+        for (i, height) in heights.iter().enumerate() {
+            let bottom = top + height;
+            if first.is_none() && bottom > from_px {
+                first = Some((i, top));
+            }
+            if first.is_some() && end == heights.len() && top >= to_px {
+                end = i;
+            }
+            top = bottom;
+        }
+        let total = top;
+        let Some((start, above_px)) = first else {
+            return Self {
+                rows: heights.len()..heights.len(),
+                above_px: total,
+                below_px: 0.0,
+            };
+        };
+        let end = end.max(start);
+        let shown: f64 = heights[start..end].iter().sum();
+        Self {
+            rows: start..end,
+            above_px,
+            below_px: (total - above_px - shown).max(0.0),
+        }
+    }
+}
+
+/// The row at `y_px` from the top of a list of rows of `heights`, and the
+/// offset of that row's top: the first row when `y_px` is above the list, the
+/// last when below it, `None` when there are no rows.
+pub fn row_at(heights: &[f64], y_px: f64) -> Option<(usize, f64)> {
+    let mut top = 0.0;
+    for (i, height) in heights.iter().enumerate() {
+        if top + height > y_px {
+            return Some((i, top));
+        }
+        top += height;
+    }
+    let last = heights.len().checked_sub(1)?;
+    Some((last, top - heights[last]))
 }
 
 #[cfg(test)]
@@ -103,5 +168,61 @@ mod tests {
             ..vp(10)
         };
         assert!(v.visible(50).end <= 50);
+    }
+
+    #[test]
+    fn a_slice_of_rows_of_differing_heights() {
+        let heights = [10.0, 30.0, 20.0, 40.0, 10.0];
+        // Tops: 0, 10, 40, 60, 100; the list is 110 tall.
+        assert_eq!(
+            Slice::of(&heights, 15.0, 65.0),
+            Slice {
+                rows: 1..4,
+                above_px: 10.0,
+                below_px: 10.0
+            }
+        );
+        // A span that starts exactly where a row ends leaves that row out.
+        assert_eq!(Slice::of(&heights, 40.0, 60.0).rows, 2..3);
+        assert_eq!(
+            Slice::of(&heights, -50.0, 1_000.0),
+            Slice {
+                rows: 0..5,
+                above_px: 0.0,
+                below_px: 0.0
+            }
+        );
+        assert_eq!(
+            Slice::of(&heights, 500.0, 600.0),
+            Slice {
+                rows: 5..5,
+                above_px: 110.0,
+                below_px: 0.0
+            },
+            "past the end"
+        );
+        assert_eq!(Slice::of(&[], 0.0, 100.0).rows, 0..0);
+    }
+
+    #[test]
+    fn a_slice_of_a_long_list_is_short_and_its_spacers_add_up() {
+        let heights: Vec<f64> = (0..500).map(|i| f64::from(40 + i % 7)).collect();
+        let total: f64 = heights.iter().sum();
+        let slice = Slice::of(&heights, 9_000.0, 9_600.0);
+        assert!(slice.rows.len() <= 16, "{slice:?}");
+        let shown: f64 = heights[slice.rows.clone()].iter().sum();
+        assert_eq!(slice.above_px + shown + slice.below_px, total);
+        assert!(slice.above_px <= 9_000.0 && slice.above_px + shown >= 9_600.0);
+    }
+
+    #[test]
+    fn the_row_at_a_height() {
+        let heights = [10.0, 30.0, 20.0];
+        assert_eq!(row_at(&heights, 0.0), Some((0, 0.0)));
+        assert_eq!(row_at(&heights, 10.0), Some((1, 10.0)));
+        assert_eq!(row_at(&heights, 39.5), Some((1, 10.0)));
+        assert_eq!(row_at(&heights, -5.0), Some((0, 0.0)));
+        assert_eq!(row_at(&heights, 999.0), Some((2, 40.0)));
+        assert_eq!(row_at(&[], 3.0), None);
     }
 }

@@ -230,3 +230,60 @@ fn a_hundred_thousand_frames_through_the_reducer() {
     assert_eq!(tap.frames.len(), 100_000);
     assert_eq!(tap.frames.last().map(|f| f.number), Some(100_000));
 }
+
+#[test]
+fn the_shown_heads_hide_the_token_and_nothing_else() {
+    let request = "GET /ws/vault?auth=s3cret&tap=x HTTP/1.1\r\nHost: h\r\nSec-WebSocket-Protocol: auth.s3cret, binary\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    assert_eq!(
+        hide_token_in_head(request),
+        "GET /ws/vault?auth=•••&tap=x HTTP/1.1\r\nHost: h\r\nSec-WebSocket-Protocol: auth.•••, binary\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    );
+    // The token last in the query, the header in lower case, the response
+    // answering with the offered subprotocol.
+    assert_eq!(
+        hide_token_in_head("GET /ws/vault?tap=x&auth=a%20b HTTP/1.1"),
+        "GET /ws/vault?tap=x&auth=••• HTTP/1.1"
+    );
+    assert_eq!(
+        hide_token_in_head(
+            "HTTP/1.1 101 Switching Protocols\r\nsec-websocket-protocol: auth.s3cret\r\n\r\n"
+        ),
+        "HTTP/1.1 101 Switching Protocols\r\nsec-websocket-protocol: auth.•••\r\n\r\n"
+    );
+    // Heads without a token are shown exactly as they were.
+    assert_eq!(hide_token_in_head(REQUEST), REQUEST);
+    assert_eq!(hide_token_in_head(RESPONSE), RESPONSE);
+    assert_eq!(
+        hide_token_in_head("GET /ws/echo?authority=x HTTP/1.1\r\nX-Auth: auth.x\r\n"),
+        "GET /ws/echo?authority=x HTTP/1.1\r\nX-Auth: auth.x\r\n"
+    );
+}
+
+#[test]
+fn a_tapped_session_with_a_token_keeps_its_bytes_and_shows_no_token() {
+    let request = REQUEST.replacen("?tap=x", "?auth=s3cret&tap=x", 1);
+    let mut tap = WireTap::default();
+    tap.apply(rec(1, TapSource::BrowserToRelay, 1, request.as_bytes()));
+    tap.apply(rec(1, TapSource::RelayToBrowser, 2, RESPONSE.as_bytes()));
+    let wire = tap.latest().expect("a session");
+    assert_eq!(
+        wire.request.as_deref(),
+        Some(request.as_str()),
+        "kept as received"
+    );
+    let shown = hide_token_in_head(wire.request.as_deref().unwrap_or_default());
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.starts_with("GET /ws/echo?auth=•••&tap=x HTTP/1.1\r\n"));
+    assert!(wire.accept_check().is_some_and(|c| c.matches()));
+    let Some(TimelineEntry {
+        moment: Moment::Head { line, .. },
+        ..
+    }) = wire.timeline.get(0).as_deref().cloned()
+    else {
+        panic!("the request head first");
+    };
+    assert_eq!(
+        hide_token_in_head(&line),
+        "GET /ws/echo?auth=•••&tap=x HTTP/1.1"
+    );
+}
