@@ -120,6 +120,8 @@ fn test() -> Result<(), String> {
         "--test",
         "web",
         "--test",
+        "log",
+        "--test",
         "lesson",
         "--test",
         "scenarios",

@@ -41,3 +41,22 @@ pub fn text(root: &Element, selector: &str) -> String {
 pub fn attr(root: &Element, selector: &str, name: &str) -> String {
     find(root, selector).get_attribute(name).unwrap_or_default()
 }
+
+/// Waits `ms` milliseconds (a browser timer), letting the page render.
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        gloo::utils::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("a timer cannot fail");
+}
+
+/// An event of type `kind` that bubbles, as the browser's own do.
+pub fn bubbling(kind: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(kind, &init).expect("create an event")
+}
