@@ -120,12 +120,8 @@ pub fn test_tools() -> Result<(), String> {
         .output()
         .is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
-        let cmd = if root {
-            Cmd::new("apt-get")
-        } else {
-            Cmd::new("sudo").arg("apt-get")
-        };
-        cmd.args(args)
+        as_root("apt-get", root)
+            .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive")
             .run()
     };
@@ -135,6 +131,15 @@ pub fn test_tools() -> Result<(), String> {
     apt(&install)?;
     stop_system_services(&missing, root);
     Ok(())
+}
+
+/// `program`, through sudo unless this process is root already.
+fn as_root(program: &str, root: bool) -> Cmd {
+    if root {
+        Cmd::new(program)
+    } else {
+        Cmd::new("sudo").arg(program)
+    }
 }
 
 /// Packages whose install starts a system service of the same name. The
@@ -153,12 +158,10 @@ fn stop_system_services(installed: &[&str], root: bool) {
         .iter()
         .filter(|package| SERVICE_PACKAGES.contains(package))
     {
-        let cmd = if root {
-            Cmd::new("systemctl")
-        } else {
-            Cmd::new("sudo").arg("systemctl")
-        };
-        match cmd.args(["disable", "--now", service]).run() {
+        match as_root("systemctl", root)
+            .args(["disable", "--now", service])
+            .run()
+        {
             Ok(()) => println!(
                 "stopped and disabled the system's {service} service (the tests run their own)"
             ),
