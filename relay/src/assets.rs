@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 

@@ -15,6 +15,9 @@ use crate::{
     targets::Target,
 };
 
+/// Where the relay listens unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
 /// Default address of the built-in echo service.
 pub const DEFAULT_ECHO_LISTEN: &str = "127.0.0.1:7007";
 
@@ -23,9 +26,17 @@ pub const DEFAULT_ECHO_LISTEN: &str = "127.0.0.1:7007";
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Args {
-    /// Address to serve the page, the API and the WebSockets on.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
-    pub listen: String,
+    /// Address to serve the page, the API and the WebSockets on (default
+    /// 127.0.0.1:8080, or `listen` in the config file).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+
+    /// A name the relay is reached by, e.g. `relay.example` or
+    /// `relay.example:8443` (repeatable). Loopback names and the listen
+    /// address are always known; a request naming any other host gets 421,
+    /// which is what stops DNS rebinding.
+    #[arg(long = "public-host", value_name = "NAME")]
+    pub public_hosts: Vec<String>,
 
     /// A TCP service the page may connect to, as NAME=HOST:PORT (repeatable).
     /// The browser only ever sees NAME.
@@ -91,8 +102,8 @@ pub struct Args {
     pub connect_timeout_ms: Option<u64>,
 
     /// Also accept WebSocket handshakes from pages of this origin, e.g.
-    /// `https://demo.example` (repeatable; `*` allows any). Same-origin pages and
-    /// the `trunk serve` dev origin are always allowed.
+    /// `https://demo.example` (repeatable; `*` allows any). The relay's own
+    /// pages are always allowed (`cargo xtask run` also allows `trunk serve`'s).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
 
@@ -195,6 +206,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         ws_echo: args.ws_echo,
         trusted_proxies: args.trusted_proxies.clone(),
         proxy_protocol: args.proxy_protocol,
+        public_hosts: [&args.public_hosts[..], &file.public_hosts[..]].concat(),
         ..Config::default()
     };
     file.apply_limits(&mut config.limits);
@@ -275,11 +287,17 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         config.targets.add(Target::parse_spec(spec)?)?;
     }
 
-    let listen = args.listen.clone();
+    let listen = args
+        .listen
+        .clone()
+        .or_else(|| file.listen.clone())
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let listener = bind_with_backlog(&listen).await.with_context(|| {
         format!("cannot listen on {listen} (is another relay running? use --listen)")
     })?;
     let addr: SocketAddr = listener.local_addr()?;
+    // A bad --public-host is reported before the banner says where to go.
+    crate::hosts::KnownHosts::new(addr, &config.public_hosts)?;
     if config.dist_dir.is_none() && !crate::assets::embedded() {
         tracing::warn!("this relay was built without the page; / explains how to build it");
     }

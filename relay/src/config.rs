@@ -32,6 +32,9 @@ pub struct Config {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Which browser origins may open sessions and taps.
     pub origins: crate::origin::OriginPolicy,
+    /// Names the relay is reached by besides loopback and its listen address
+    /// (`--public-host`; see `crate::hosts`).
+    pub public_hosts: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_ip`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Trusted proxies open each connection with a PROXY protocol header
@@ -101,6 +104,9 @@ impl Default for Limits {
 pub struct FileConfig {
     /// `HOST:PORT` the relay listens on (a `--listen` flag wins).
     pub listen: Option<String>,
+    /// Names the relay is reached by, added to `--public-host`.
+    #[serde(default)]
+    pub public_hosts: Vec<String>,
     /// Target name → `"HOST:PORT"` or `{ address, description }`.
     #[serde(default)]
     pub targets: toml::Table,

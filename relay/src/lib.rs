@@ -14,12 +14,15 @@ pub mod cli;
 pub mod client_ip;
 pub mod config;
 pub mod conn;
+pub mod hosts;
 pub mod metrics;
 pub mod origin;
 pub mod proxy_protocol;
+pub mod refusal;
 pub mod server;
 pub mod services;
 pub mod session;
+pub mod state;
 pub mod tap;
 pub mod tap_socket;
 pub mod targets;
@@ -38,12 +41,14 @@ pub use targets::{Target, Targets};
 
 /// Serves the playground on `listener` until `shutdown` is cancelled, then
 /// closes open sessions with 1001 and waits (up to the configured deadline)
-/// for them to finish.
+/// for them to finish. The relay answers to the loopback names, the
+/// listener's address and `config.public_hosts`.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let state = Arc::new(server::AppState::new(config, shutdown.clone()));
+    let hosts = hosts::KnownHosts::new(listener.local_addr()?, &config.public_hosts)?;
+    let state = Arc::new(state::AppState::new(config, hosts, shutdown.clone()));
     server::serve(listener, state, shutdown).await
 }

@@ -5,25 +5,20 @@
 
 use axum::http::{header, HeaderMap};
 
-/// Origins allowed besides the relay's own: the `trunk serve` dev server.
+use crate::{hosts::Authority, refusal::Refusal};
+
+/// The origins of `trunk serve` (Trunk.toml), which `cargo xtask run` allows
+/// with `--allow-origin` while the page is being developed. A deployed relay
+/// does not trust them: any local program can serve a page on that port.
 pub const DEV_ORIGINS: &[&str] = &["http://127.0.0.1:8081", "http://localhost:8081"];
 
-/// Which origins may open sessions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which origins may open sessions and taps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OriginPolicy {
-    /// Exact origins allowed in addition to same-origin requests.
+    /// Exact origins allowed in addition to the relay's own pages.
     pub allowed: Vec<String>,
     /// Allow every origin (`--allow-origin '*'`).
     pub any: bool,
-}
-
-impl Default for OriginPolicy {
-    fn default() -> Self {
-        Self {
-            allowed: DEV_ORIGINS.iter().map(|o| (*o).to_owned()).collect(),
-            any: false,
-        }
-    }
 }
 
 /// The decision, with the origin for the log.
@@ -31,7 +26,9 @@ impl Default for OriginPolicy {
 pub enum OriginCheck {
     /// No `Origin` header: not a browser.
     NoOrigin,
-    /// Same host and port as the request's `Host`.
+    /// A page of the relay itself: the origin names the host and port the
+    /// request was sent to, which the host check already found to be one of
+    /// the relay's own names.
     SameOrigin,
     /// On the allowlist.
     Allowed,
@@ -56,18 +53,22 @@ impl OriginPolicy {
         }
     }
 
-    /// Checks a request's headers.
-    pub fn check(&self, headers: &HeaderMap) -> OriginCheck {
+    /// Lets a request through unless its page is of a refused origin (403).
+    pub fn admit(&self, headers: &HeaderMap, host: &Authority) -> Result<OriginCheck, Refusal> {
+        match self.check(headers, host) {
+            OriginCheck::Refused(origin) => Err(Refusal::Origin(origin)),
+            check => Ok(check),
+        }
+    }
+
+    /// Checks a request's `Origin`; `host` is the request's own name, already
+    /// checked to be one of the relay's (see `crate::hosts`).
+    pub fn check(&self, headers: &HeaderMap, host: &Authority) -> OriginCheck {
         let Some(origin) = headers.get(header::ORIGIN) else {
             return OriginCheck::NoOrigin;
         };
         let origin = origin.to_str().unwrap_or("").trim_end_matches('/');
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-        if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+        if Authority::of_origin(origin).as_ref() == Some(host) {
             OriginCheck::SameOrigin
         } else if self.any || self.allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
             OriginCheck::Allowed
@@ -81,52 +82,55 @@ impl OriginPolicy {
 mod tests {
     use super::*;
 
-    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+    fn check(policy: &OriginPolicy, origin: Option<&str>, host: &str) -> OriginCheck {
         let mut map = HeaderMap::new();
-        map.insert(header::HOST, host.parse().unwrap());
         if let Some(origin) = origin {
             map.insert(header::ORIGIN, origin.parse().unwrap());
         }
-        map
+        policy.check(&map, &Authority::parse(host).unwrap())
     }
 
     #[test]
     fn decisions() {
         let policy = OriginPolicy::default();
+        let host = "127.0.0.1:8080";
+        assert_eq!(check(&policy, None, host), OriginCheck::NoOrigin);
         assert_eq!(
-            policy.check(&headers(None, "127.0.0.1:8080")),
-            OriginCheck::NoOrigin
-        );
-        assert_eq!(
-            policy.check(&headers(Some("http://127.0.0.1:8080"), "127.0.0.1:8080")),
+            check(&policy, Some("http://127.0.0.1:8080"), host),
             OriginCheck::SameOrigin
         );
         assert_eq!(
-            policy.check(&headers(Some("http://127.0.0.1:8081"), "127.0.0.1:8080")),
-            OriginCheck::Allowed
+            check(&policy, Some("HTTP://LOCALHOST:8080/"), "localhost:8080"),
+            OriginCheck::SameOrigin
         );
-        assert_eq!(
-            policy.check(&headers(Some("https://evil.example"), "127.0.0.1:8080")),
-            OriginCheck::Refused("https://evil.example".into())
-        );
+        // Another port of the same machine is another origin, and the dev
+        // server's is not trusted unless allowed.
+        for other in [
+            "http://127.0.0.1:8081",
+            "http://127.0.0.1",
+            "https://evil.example",
+        ] {
+            assert_eq!(
+                check(&policy, Some(other), host),
+                OriginCheck::Refused(other.into())
+            );
+        }
         // A look-alike host is not the same origin.
-        assert!(!policy
-            .check(&headers(
-                Some("http://127.0.0.1:8080.evil.example"),
-                "127.0.0.1:8080"
-            ))
-            .is_allowed());
-        assert!(!policy
-            .check(&headers(Some("null"), "127.0.0.1:8080"))
-            .is_allowed());
+        assert!(!check(&policy, Some("http://127.0.0.1:8080.evil.example"), host).is_allowed());
+        assert!(!check(&policy, Some("null"), host).is_allowed());
     }
 
     #[test]
-    fn star_allows_everything() {
+    fn allowed_origins_and_star() {
         let mut policy = OriginPolicy::default();
+        for origin in DEV_ORIGINS {
+            policy.allow(origin);
+        }
+        assert_eq!(
+            check(&policy, Some("http://localhost:8081"), "127.0.0.1:8080"),
+            OriginCheck::Allowed
+        );
         policy.allow("*");
-        assert!(policy
-            .check(&headers(Some("https://evil.example"), "h:1"))
-            .is_allowed());
+        assert!(check(&policy, Some("https://evil.example"), "h:1").is_allowed());
     }
 }

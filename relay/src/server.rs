@@ -1,5 +1,6 @@
-//! The HTTP side: shared state, routes, and serving until shutdown. The
-//! WebSocket handlers live in `session` (bridged sessions) and `tap_socket`.
+//! The HTTP side: routes, the host check in front of all of them, and serving
+//! until shutdown. The WebSocket handlers live in `session` (bridged
+//! sessions) and `tap_socket`; what they share is `state::AppState`.
 
 use std::{sync::Arc, time::Duration};
 
@@ -11,16 +12,15 @@ use axum::{
     Json, Router,
 };
 use tokio::net::TcpListener;
-use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     assets,
-    caps::SessionCaps,
-    config::Config,
     conn::{Handshake, Peer, RelayListener},
-    metrics::Metrics,
+    hosts::HostCheck,
+    refusal::Refusal,
     session::{open_session, open_websockify_session},
-    tap::TapHub,
+    state::AppState,
     tap_socket::open_tap,
 };
 use protocol::scenarios::ticker::{QuotesQuery, QUOTES_PATH};
@@ -28,39 +28,6 @@ use protocol::{api::is_valid_marker, tap::TAP_PATH, CaptureList, LAB_PATH, TARGE
 
 /// How long open sessions get to finish after shutdown starts.
 pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
-
-/// State shared by every request.
-pub struct AppState {
-    /// The relay's configuration.
-    pub config: Config,
-    /// Cancelled when the relay shuts down; sessions then close with 1001.
-    pub shutdown: CancellationToken,
-    /// Tracks session tasks so shutdown can wait for them.
-    pub sessions: TaskTracker,
-    /// Open wire taps.
-    pub taps: TapHub,
-    /// Session limits, total and per client IP.
-    pub caps: Arc<SessionCaps>,
-    /// Counters for `/metrics`.
-    pub metrics: Metrics,
-}
-
-impl AppState {
-    /// State for a relay with this configuration.
-    pub fn new(config: Config, shutdown: CancellationToken) -> Self {
-        Self {
-            taps: TapHub::new(!config.no_tap),
-            caps: SessionCaps::new(
-                config.limits.max_sessions,
-                config.limits.max_sessions_per_ip,
-            ),
-            metrics: Metrics::default(),
-            config,
-            shutdown,
-            sessions: TaskTracker::new(),
-        }
-    }
-}
 
 /// The relay's routes.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -76,12 +43,39 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(TAP_PATH, get(open_tap))
         .route(LAB_PATH, get(lab_info))
         .route("/api/recorder/{marker}", get(recorder_captures))
-        .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics))
         .route(QUOTES_PATH, get(quotes))
         .fallback(get(assets::serve_asset))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
+        .route(HEALTH_PATH, get(|| async { "ok\n" }))
         .layer(axum::middleware::from_fn(request_started))
         .with_state(state)
+}
+
+/// The path load balancers probe; it answers whatever name they use, and
+/// says nothing but `ok`.
+pub const HEALTH_PATH: &str = "/healthz";
+
+/// Before anything else: a request must name one of the relay's hosts
+/// (`421` otherwise, see `crate::hosts`). The name it used is handed to the
+/// handlers, which compare the page's `Origin` with it.
+async fn check_host(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match state.hosts.check(request.uri(), request.headers()) {
+        HostCheck::Known(host) => {
+            request.extensions_mut().insert(host);
+            next.run(request).await
+        }
+        HostCheck::Missing => Refusal::MissingHost.answer(&peer, &state.metrics),
+        HostCheck::Unknown(host) => Refusal::UnknownHost(host).answer(&peer, &state.metrics),
+    }
 }
 
 /// Serves until `shutdown` is cancelled, then waits for sessions to close.
@@ -159,7 +153,11 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 }
 
 async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    Json(state.config.lab.clone())
+    // Taps depend on --no-tap alone, not on whether the lab's listeners run.
+    Json(protocol::LabInfo {
+        tap: state.taps.enabled(),
+        ..state.config.lab.clone()
+    })
 }
 
 /// What the recorder received in connections that carried `marker`.

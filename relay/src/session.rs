@@ -13,55 +13,78 @@ use axum::{
         ws::{rejection::WebSocketUpgradeRejection, WebSocket},
         ConnectInfo, Path, Query, State, WebSocketUpgrade,
     },
-    http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    http::HeaderMap,
+    response::Response,
+    Extension,
 };
 use tracing::Instrument;
 
 use crate::{
     auth::{read_offer, token_matches},
-    bridge::{bridge, send_close, BridgeEnd, BridgeOptions},
-    caps::{CapError, SessionPermit},
+    bridge::{bridge, send_close, BridgeEnd, BridgeOptions, SHUTDOWN_REASON},
+    caps::SessionPermit,
     client_ip::client_ip,
     conn::Peer,
-    origin::OriginCheck,
-    server::AppState,
+    hosts::Authority,
+    refusal::Refusal,
+    state::AppState,
     tap::TapSink,
     targets::Target,
     upstream::connect_upstream,
 };
 use protocol::{
-    api::{AUTH_QUERY, AUTH_SUBPROTOCOL_PREFIX},
     tap::{TapEvent, TAP_QUERY},
-    CloseCode, TARGETS_PATH,
+    CloseCode,
 };
-
-/// Refuses (403) a handshake from a page of another origin.
-pub fn refuse_origin(state: &AppState, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
-    let check = state.config.origins.check(headers);
-    if let OriginCheck::Refused(origin) = &check {
-        tracing::info!(?peer, %origin, "origin refused");
-        state.metrics.refused("origin");
-        let body = format!("origin {origin} may not use this relay; start it with --allow-origin {origin} to allow it\n");
-        return Some((StatusCode::FORBIDDEN, body).into_response());
-    }
-    tracing::debug!(?peer, ?check, "origin allowed");
-    None
-}
 
 /// Read buffer of each session's WebSocket.
 pub const SESSION_READ_BUFFER_BYTES: usize = 4 << 10;
+
+/// Room in a WebSocket's write buffer beyond its largest message: a close
+/// frame, a pong. A client that takes nothing cannot make it grow further
+/// (see [`apply_ws_limits`]).
+pub const WRITE_BUFFER_SLACK_BYTES: usize = 4 << 10;
+
+/// The memory limits every WebSocket the relay upgrades gets: frames are
+/// written as soon as they are queued, and the write buffer never holds
+/// more than one message of `largest_out` bytes plus a little (tungstenite's
+/// own buffer is unbounded by default: a client that sends pings and reads
+/// nothing would make it queue every pong). Incoming messages and frames are
+/// capped at `max_in`.
+pub fn apply_ws_limits(
+    upgrade: WebSocketUpgrade,
+    largest_out: usize,
+    max_in: usize,
+) -> WebSocketUpgrade {
+    upgrade
+        // tungstenite's default 128 KiB read buffer per session would be most
+        // of a session's memory; 4 KiB measured 10x less RSS per session with
+        // no loss of throughput (bench/results).
+        .read_buffer_size(SESSION_READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_write_buffer_size(largest_out + WRITE_BUFFER_SLACK_BYTES)
+        .max_message_size(max_in)
+        .max_frame_size(max_in)
+}
 
 /// `GET /ws/<name>`: checks a session request and upgrades it.
 pub async fn open_session(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     ConnectInfo(peer): ConnectInfo<Peer>,
+    Extension(host): Extension<Authority>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    open(state, name, peer, query, headers, upgrade)
+    let request = SessionRequest {
+        name,
+        host,
+        query,
+        headers,
+    };
+    open(&state, &peer, request, upgrade)
+        .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
 }
 
 /// `GET /websockify?token=<name>`: the same, addressed the way websockify's
@@ -69,67 +92,61 @@ pub async fn open_session(
 pub async fn open_websockify_session(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<Peer>,
+    Extension(host): Extension<Authority>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let name = query.get("token").cloned().unwrap_or_default();
-    open(state, name, peer, query, headers, upgrade)
+    let request = SessionRequest {
+        name: query.get("token").cloned().unwrap_or_default(),
+        host,
+        query,
+        headers,
+    };
+    open(&state, &peer, request, upgrade)
+        .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
+}
+
+/// What a session request asked for.
+struct SessionRequest {
+    /// The target's name.
+    name: String,
+    /// The relay's name the request used.
+    host: Authority,
+    query: HashMap<String, String>,
+    headers: HeaderMap,
 }
 
 fn open(
-    state: Arc<AppState>,
-    name: String,
-    peer: Peer,
-    query: HashMap<String, String>,
-    headers: HeaderMap,
+    state: &Arc<AppState>,
+    peer: &Peer,
+    request: SessionRequest,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Response {
-    if let Some(refused) = refuse_origin(&state, &headers, &peer) {
-        return refused;
-    }
+) -> Result<Response, Refusal> {
+    let SessionRequest {
+        name,
+        host,
+        query,
+        headers,
+    } = request;
+    let check = state.config.origins.admit(&headers, &host)?;
+    tracing::debug!(?peer, ?check, "origin allowed");
     // The name is only ever looked up, never parsed as an address.
-    let Some(target) = state.config.targets.get(&name).cloned() else {
-        tracing::info!(?peer, target = %name, "unknown target");
-        state.metrics.refused("unknown_target");
-        return (
-            StatusCode::NOT_FOUND,
-            format!("no target named {name:?}; GET {TARGETS_PATH} lists the targets\n"),
-        )
-            .into_response();
-    };
+    let target = state
+        .config
+        .targets
+        .get(&name)
+        .cloned()
+        .ok_or(Refusal::UnknownTarget(name))?;
     let offer = read_offer(&query, &headers);
     if let Some(expected) = &target.token {
         if !token_matches(expected, offer.token.as_deref()) {
-            tracing::info!(?peer, target = %target.name, "missing or wrong token");
-            state.metrics.refused("auth");
-            let body = format!(
-                "target {:?} needs a token: add ?{AUTH_QUERY}=TOKEN to the URL or offer the subprotocol {AUTH_SUBPROTOCOL_PREFIX}TOKEN\n",
-                target.name
-            );
-            return (StatusCode::UNAUTHORIZED, body).into_response();
+            return Err(Refusal::Token(target.name.clone()));
         }
     }
-    let upgrade = match upgrade {
-        Ok(upgrade) => upgrade,
-        Err(rejection) => {
-            state.metrics.refused("not_websocket");
-            return rejection.into_response();
-        }
-    };
+    let upgrade = upgrade.map_err(Refusal::from_upgrade)?;
     let client = client_ip(peer.addr.ip(), &headers, &state.config.trusted_proxies);
-    let permit = match state.caps.acquire(client) {
-        Ok(permit) => permit,
-        Err(err) => {
-            let (status, reason) = match err {
-                CapError::Total(_) => (StatusCode::SERVICE_UNAVAILABLE, "session_limit"),
-                CapError::PerIp(_) => (StatusCode::TOO_MANY_REQUESTS, "per_ip_limit"),
-            };
-            tracing::warn!(?peer, %client, %err, "session refused");
-            state.metrics.refused(reason);
-            return (status, format!("{err}\n")).into_response();
-        }
-    };
+    let permit = state.caps.acquire(client).map_err(Refusal::Cap)?;
     state.metrics.session_opened();
     // A session opened with `?tap=<id>` is recorded onto that tap, from the
     // upgrade request on; any other connection stops keeping its bytes.
@@ -139,42 +156,36 @@ fn open(
         None => peer.conn.recorder.disable(),
     }
     peer.conn.upgraded();
-    let peer = peer.addr;
     let limits = &state.config.limits;
     let upgrade = match offer.subprotocol {
         Some(protocol) => upgrade.protocols([protocol]),
         None => upgrade,
     };
-    // The page's origin, for the session's log lines (`-` for non-browsers).
-    let origin = headers
-        .get(axum::http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    upgrade
-        // tungstenite's default 128 KiB read buffer per session would be most
-        // of a session's memory; 4 KiB measured 10x less RSS per session with
-        // no loss of throughput (bench/results).
-        .read_buffer_size(SESSION_READ_BUFFER_BYTES)
-        .max_message_size(limits.max_message_bytes)
-        .max_frame_size(limits.max_message_bytes)
+    let who = Who {
+        peer: peer.addr,
+        client,
+        // The page's origin, for the session's log lines (`-` for non-browsers).
+        origin: headers
+            .get(axum::http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_owned(),
+    };
+    let peer = peer.addr;
+    let state = state.clone();
+    let response = apply_ws_limits(upgrade, limits.read_chunk_bytes, limits.max_message_bytes)
         .on_failed_upgrade(move |err| tracing::info!(?peer, %err, "websocket upgrade failed"))
         .on_upgrade(move |socket| {
             // A debug span: at the default level its cost (formatting its
             // fields, entering it on every poll) bought nothing but context for
             // the one line a session logs, which carries the same fields
             // itself (bench/PROFILE.md).
-            let span =
-                tracing::debug_span!("session", %peer, %client, target = %target.name, %origin);
-            let who = Who {
-                peer,
-                client,
-                origin,
-            };
+            let span = tracing::debug_span!("session", %who.peer, %who.client, target = %target.name, %who.origin);
             let sessions = state.sessions.clone();
             let session = run_session(socket, target, who, tap, state, permit);
             sessions.track_future(session.instrument(span))
-        })
+        });
+    Ok(response)
 }
 
 /// Who a session is with, for its log lines.
@@ -184,6 +195,19 @@ struct Who {
     client: IpAddr,
     /// The page's origin, `-` for non-browsers.
     origin: String,
+}
+
+/// How a session ended, as its one log line, its metrics and its tap's
+/// `Closed` event say it.
+struct Ending<'a> {
+    label: &'static str,
+    code: Option<u16>,
+    bytes_up: u64,
+    bytes_down: u64,
+    /// What went wrong, for the log (it may name the service's address).
+    error: Option<&'a str>,
+    /// What the page's tap reads (never an address).
+    reason: String,
 }
 
 /// One session: connect upstream, then bridge until either side ends.
@@ -201,6 +225,22 @@ async fn run_session(
             tap.event(&event);
         }
     };
+    // Everything that ends a session goes through here.
+    let end = |ending: Ending<'_>| {
+        tap_event(TapEvent::Closed {
+            reason: ending.reason.clone(),
+        });
+        state.metrics.session_ended(
+            &target.name,
+            ending.label,
+            ending.code,
+            ending.bytes_up,
+            ending.bytes_down,
+        );
+        let code = ending.code.unwrap_or(1006);
+        let error = ending.error.unwrap_or("-");
+        tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, address = %target.address, origin = %who.origin, end = ending.label, code, bytes_up = ending.bytes_up, bytes_down = ending.bytes_down, %error, "session closed");
+    };
     tap_event(TapEvent::Opened {
         target: target.name.clone(),
     });
@@ -208,28 +248,32 @@ async fn run_session(
     let tcp = tokio::select! {
         result = connect_upstream(&target.address, limits.connect_timeout) => result,
         () = state.shutdown.cancelled() => {
-            send_close(&mut socket, CloseCode::GOING_AWAY, crate::bridge::SHUTDOWN_REASON).await;
-            state
-                .metrics
-                .session_ended(&target.name, "shutdown", Some(CloseCode::GOING_AWAY.0), 0, 0);
+            send_close(&mut socket, CloseCode::GOING_AWAY, SHUTDOWN_REASON).await;
+            end(Ending {
+                label: "shutdown",
+                code: Some(CloseCode::GOING_AWAY.0),
+                bytes_up: 0,
+                bytes_down: 0,
+                error: None,
+                reason: BridgeEnd::Shutdown.to_string(),
+            });
             return;
         }
     };
     let tcp = match tcp {
         Ok(tcp) => tcp,
         Err(err) => {
-            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, %err, "upstream connect failed");
-            send_close(&mut socket, CloseCode::UPSTREAM_ERROR, &err.to_string()).await;
-            tap_event(TapEvent::Closed {
-                reason: err.to_string(),
+            // The page reads the target's name, the log its address too.
+            let reason = format!("target {}: {err}", target.name);
+            send_close(&mut socket, CloseCode::UPSTREAM_ERROR, &reason).await;
+            end(Ending {
+                label: "connect_failed",
+                code: Some(CloseCode::UPSTREAM_ERROR.0),
+                bytes_up: 0,
+                bytes_down: 0,
+                error: Some(&err.to_string()),
+                reason,
             });
-            state.metrics.session_ended(
-                &target.name,
-                "connect_failed",
-                Some(CloseCode::UPSTREAM_ERROR.0),
-                0,
-                0,
-            );
             return;
         }
     };
@@ -242,29 +286,23 @@ async fn run_session(
     let options = BridgeOptions {
         read_chunk_bytes: limits.read_chunk_bytes,
         close_grace: limits.close_grace,
-        upstream_label: format!("upstream {}", target.address),
+        upstream_label: format!("target {}", target.name),
         tap: tap.clone(),
         keepalive: limits.keepalive,
         idle_timeout: limits.idle_timeout,
         upstream_stall: limits.upstream_stall,
     };
     let report = bridge(socket, tcp_read, tcp_write, &options, &state.shutdown).await;
-    tap_event(TapEvent::Closed {
+    let error = match &report.end {
+        BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => Some(err.as_str()),
+        _ => None,
+    };
+    end(Ending {
+        label: report.end.label(),
+        code: report.close_code,
+        bytes_up: report.bytes_up,
+        bytes_down: report.bytes_down,
+        error,
         reason: report.end.to_string(),
     });
-    state.metrics.session_ended(
-        &target.name,
-        report.end.label(),
-        report.close_code,
-        report.bytes_up,
-        report.bytes_down,
-    );
-    match &report.end {
-        BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => {
-            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, %err, "session failed");
-        }
-        _ => {
-            tracing::info!(peer = %who.peer, client = %who.client, target = %target.name, origin = %who.origin, end = ?report.end, code = report.close_code.unwrap_or(1006), bytes_up = report.bytes_up, bytes_down = report.bytes_down, "session closed");
-        }
-    }
 }

@@ -3,13 +3,17 @@
 //! `protocol::tap`). The browser API hands scripts whole messages; this is
 //! how the page can show real frames, masks and the upgrade handshake.
 //!
-//! Recording never slows a session: records go into a bounded queue with
-//! `try_send`, and what does not fit is counted and dropped.
+//! Recording never slows a session: records go into a queue bounded in
+//! records and in bytes with `try_send`, and what does not fit is counted and
+//! dropped (the page shows how many). Taps are capped relay-wide and per
+//! client address, so one client holds at most
+//! `MAX_TAPS_PER_ADDRESS × TAP_QUEUE_BYTES` of queued records.
 
 use std::{
     collections::HashMap,
+    net::IpAddr,
     sync::{
-        atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering},
+        atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     time::{SystemTime, UNIX_EPOCH},
@@ -19,10 +23,17 @@ use bytes::Bytes;
 use protocol::tap::{TapEvent, TapRecord, TapSource};
 use tokio::sync::mpsc;
 
+use crate::refusal::Refusal;
+
 /// Records a tap may have queued before new ones are dropped.
 pub const TAP_QUEUE_RECORDS: usize = 4096;
+/// Bytes of encoded records a tap may have queued before new ones are
+/// dropped: what a page that stops reading its tap can make the relay hold.
+pub const TAP_QUEUE_BYTES: usize = 1 << 20;
 /// Taps open at once, relay-wide.
 pub const MAX_TAPS: usize = 1024;
+/// Taps open at once from one client address (a page uses one per tab).
+pub const MAX_TAPS_PER_ADDRESS: usize = 8;
 /// Bytes of a request kept while waiting to learn whether it will be tapped.
 const PREBUFFER_BYTES: usize = 16 << 10;
 
@@ -34,12 +45,43 @@ pub fn now_us() -> u64 {
         .unwrap_or(0)
 }
 
+/// What a tap's queue holds and has dropped, shared by its sinks and reader.
+#[derive(Debug, Default)]
+pub struct TapBudget {
+    /// Records dropped because the queue was full.
+    pub dropped: AtomicU64,
+    /// Bytes of records queued and not yet taken by the reader.
+    queued_bytes: AtomicUsize,
+}
+
+impl TapBudget {
+    /// Claims room for `len` bytes; false (and nothing claimed) if the queue
+    /// would go over [`TAP_QUEUE_BYTES`].
+    fn claim(&self, len: usize) -> bool {
+        let before = self.queued_bytes.fetch_add(len, Ordering::AcqRel);
+        if before + len > TAP_QUEUE_BYTES {
+            self.release(len);
+            return false;
+        }
+        true
+    }
+
+    fn release(&self, len: usize) {
+        self.queued_bytes.fetch_sub(len, Ordering::AcqRel);
+    }
+
+    /// Bytes queued now.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes.load(Ordering::Acquire)
+    }
+}
+
 /// Where one tapped session's records go.
 #[derive(Clone, Debug)]
 pub struct TapSink {
     tx: mpsc::Sender<Bytes>,
     session: u32,
-    dropped: Arc<AtomicU64>,
+    budget: Arc<TapBudget>,
 }
 
 impl TapSink {
@@ -66,8 +108,15 @@ impl TapSink {
     }
 
     fn push(&self, record: TapRecord) {
-        if self.tx.try_send(record.encode().into()).is_err() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+        let encoded = record.encode();
+        let len = encoded.len();
+        if !self.budget.claim(len) {
+            self.budget.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if self.tx.try_send(encoded.into()).is_err() {
+            self.budget.release(len);
+            self.budget.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -77,8 +126,12 @@ impl TapSink {
     }
 }
 
-/// An open tap's queue and its drop counter.
-type TapEntry = (mpsc::Sender<Bytes>, Arc<AtomicU64>);
+/// An open tap: its queue, its budget and the client address that opened it.
+struct TapEntry {
+    tx: mpsc::Sender<Bytes>,
+    budget: Arc<TapBudget>,
+    client: IpAddr,
+}
 
 /// The open taps, by secret id.
 pub struct TapHub {
@@ -91,10 +144,29 @@ pub struct TapHub {
 pub struct OpenTap {
     /// The secret id the page passes as `?tap=`.
     pub id: String,
-    /// Encoded [`TapRecord`]s to send to the page.
-    pub records: mpsc::Receiver<Bytes>,
-    /// Records dropped because the page read too slowly.
-    pub dropped: Arc<AtomicU64>,
+    records: mpsc::Receiver<Bytes>,
+    /// The queue's byte count and the records dropped because the page read
+    /// too slowly.
+    pub budget: Arc<TapBudget>,
+}
+
+impl OpenTap {
+    /// The next encoded [`TapRecord`] for the page; `None` once the hub is gone.
+    pub async fn recv(&mut self) -> Option<Bytes> {
+        let record = self.records.recv().await?;
+        self.budget.release(record.len());
+        Some(record)
+    }
+
+    /// True if no record is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Records dropped so far.
+    pub fn dropped(&self) -> u64 {
+        self.budget.dropped.load(Ordering::Relaxed)
+    }
 }
 
 impl TapHub {
@@ -112,23 +184,32 @@ impl TapHub {
         self.enabled
     }
 
-    /// Opens a tap, or `None` when taps are off or too many are open.
-    pub fn open(&self) -> Option<OpenTap> {
+    /// Opens a tap for a page at `client`, unless taps are off or too many
+    /// are open (relay-wide or from that address).
+    pub fn open(&self, client: IpAddr) -> Result<OpenTap, Refusal> {
         if !self.enabled {
-            return None;
+            return Err(Refusal::TapsOff);
         }
         let mut taps = self.taps.lock().unwrap_or_else(|e| e.into_inner());
         if taps.len() >= MAX_TAPS {
-            return None;
+            return Err(Refusal::TooManyTaps);
         }
-        let id = random_id()?;
+        if taps.values().filter(|t| t.client == client).count() >= MAX_TAPS_PER_ADDRESS {
+            return Err(Refusal::TooManyTapsFromAddress(MAX_TAPS_PER_ADDRESS));
+        }
+        let id = random_id().ok_or(Refusal::TooManyTaps)?;
         let (tx, records) = mpsc::channel(TAP_QUEUE_RECORDS);
-        let dropped = Arc::new(AtomicU64::new(0));
-        taps.insert(id.clone(), (tx, dropped.clone()));
-        Some(OpenTap {
+        let budget = Arc::new(TapBudget::default());
+        let entry = TapEntry {
+            tx,
+            budget: budget.clone(),
+            client,
+        };
+        taps.insert(id.clone(), entry);
+        Ok(OpenTap {
             id,
             records,
-            dropped,
+            budget,
         })
     }
 
@@ -143,11 +224,11 @@ impl TapHub {
     /// A sink for a new session on tap `id`, if that tap is open.
     pub fn sink(&self, id: &str) -> Option<TapSink> {
         let taps = self.taps.lock().unwrap_or_else(|e| e.into_inner());
-        let (tx, dropped) = taps.get(id)?;
+        let entry = taps.get(id)?;
         Some(TapSink {
-            tx: tx.clone(),
+            tx: entry.tx.clone(),
             session: self.next_session.fetch_add(1, Ordering::Relaxed),
-            dropped: dropped.clone(),
+            budget: entry.budget.clone(),
         })
     }
 }
@@ -248,9 +329,12 @@ impl ConnRecorder {
 mod tests {
     use super::*;
 
+    const CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
     fn drain(tap: &mut OpenTap) -> Vec<TapRecord> {
         let mut out = Vec::new();
         while let Ok(bytes) = tap.records.try_recv() {
+            tap.budget.release(bytes.len());
             out.push(TapRecord::decode(&bytes).unwrap());
         }
         out
@@ -259,7 +343,7 @@ mod tests {
     #[test]
     fn attached_recorder_replays_the_request_then_streams() {
         let hub = TapHub::new(true);
-        let mut tap = hub.open().unwrap();
+        let mut tap = hub.open(CLIENT).unwrap();
         let recorder = ConnRecorder::new(true);
         recorder.on_read(b"GET /ws/echo HTTP/1.1\r\n\r\n");
         recorder.attach(hub.sink(&tap.id).unwrap());
@@ -301,22 +385,65 @@ mod tests {
     #[test]
     fn a_slow_tap_drops_and_counts_instead_of_blocking() {
         let hub = TapHub::new(true);
-        let tap = hub.open().unwrap();
+        let tap = hub.open(CLIENT).unwrap();
         let sink = hub.sink(&tap.id).unwrap();
         for _ in 0..TAP_QUEUE_RECORDS + 10 {
             sink.record(TapSource::UpstreamToRelay, b"x");
         }
-        assert_eq!(tap.dropped.load(Ordering::Relaxed), 10);
+        assert_eq!(tap.dropped(), 10);
+    }
+
+    #[test]
+    fn a_tap_holds_at_most_its_byte_budget() {
+        let hub = TapHub::new(true);
+        let mut tap = hub.open(CLIENT).unwrap();
+        let sink = hub.sink(&tap.id).unwrap();
+        let chunk = vec![7u8; 64 << 10];
+        for _ in 0..100 {
+            sink.record(TapSource::UpstreamToRelay, &chunk);
+        }
+        assert!(tap.budget.queued_bytes() <= TAP_QUEUE_BYTES);
+        let kept = drain(&mut tap).len() as u64;
+        assert_eq!(kept + tap.dropped(), 100);
+        assert!(kept >= 10, "a budget of 1 MiB holds 15 records of 64 KiB");
+        assert_eq!(
+            tap.budget.queued_bytes(),
+            0,
+            "read records free their bytes"
+        );
+        sink.record(TapSource::UpstreamToRelay, &chunk);
+        assert_eq!(drain(&mut tap).len(), 1, "room again once read");
+    }
+
+    #[test]
+    fn taps_are_capped_per_client_address() {
+        let hub = TapHub::new(true);
+        let taps: Vec<_> = (0..MAX_TAPS_PER_ADDRESS)
+            .map(|_| hub.open(CLIENT).unwrap())
+            .collect();
+        assert!(matches!(
+            hub.open(CLIENT),
+            Err(Refusal::TooManyTapsFromAddress(_))
+        ));
+        assert!(
+            hub.open("10.0.0.2".parse().unwrap()).is_ok(),
+            "other clients unaffected"
+        );
+        hub.close(&taps[0].id);
+        assert!(hub.open(CLIENT).is_ok(), "a closed tap frees its place");
     }
 
     #[test]
     fn unknown_or_disabled_taps_give_no_sink() {
         let hub = TapHub::new(true);
         assert!(hub.sink("0123").is_none());
-        let tap = hub.open().unwrap();
+        let tap = hub.open(CLIENT).unwrap();
         assert_eq!(tap.id.len(), 32);
         hub.close(&tap.id);
         assert!(hub.sink(&tap.id).is_none());
-        assert!(TapHub::new(false).open().is_none());
+        assert!(matches!(
+            TapHub::new(false).open(CLIENT),
+            Err(Refusal::TapsOff)
+        ));
     }
 }

@@ -1,20 +1,22 @@
 //! `/tap`: the WebSocket on which the relay streams, to the page that opened
 //! it, the raw bytes of that page's tapped sessions (see `crate::tap`).
 
-use std::sync::{atomic::Ordering, Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::{
-        ws::{Message, WebSocket},
+        ws::{rejection::WebSocketUpgradeRejection, Message, WebSocket},
         ConnectInfo, State, WebSocketUpgrade,
     },
-    http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    http::HeaderMap,
+    response::Response,
+    Extension,
 };
 use tracing::Instrument;
 
 use crate::{
-    bridge::send_close, conn::Peer, server::AppState, session::refuse_origin, tap::OpenTap,
+    bridge::send_close, client_ip::client_ip, conn::Peer, hosts::Authority, refusal::Refusal,
+    session::apply_ws_limits, state::AppState, tap::OpenTap,
 };
 use protocol::{
     tap::{TapEvent, TapHello},
@@ -26,27 +28,38 @@ use protocol::{
 pub async fn open_tap(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<Peer>,
+    Extension(host): Extension<Authority>,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     peer.conn.recorder.disable(); // never tap the tap itself
-    if let Some(refused) = refuse_origin(&state, &headers, &peer) {
-        return refused;
-    }
-    let Some(tap) = state.taps.open() else {
-        let why = if state.taps.enabled() {
-            "too many taps are open; try again later\n"
-        } else {
-            "this relay runs with wire taps turned off (--no-tap)\n"
-        };
-        return (StatusCode::SERVICE_UNAVAILABLE, why).into_response();
-    };
+    open(&state, &peer, &host, &headers, upgrade)
+        .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
+}
+
+fn open(
+    state: &Arc<AppState>,
+    peer: &Peer,
+    host: &Authority,
+    headers: &HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, Refusal> {
+    state.config.origins.admit(headers, host)?;
+    let upgrade = upgrade.map_err(Refusal::from_upgrade)?;
+    let client = client_ip(peer.addr.ip(), headers, &state.config.trusted_proxies);
+    let tap = state.taps.open(client)?;
     peer.conn.upgraded();
-    upgrade.on_upgrade(move |socket| {
-        let span = tracing::info_span!("tap", peer = ?peer.addr);
+    let peer = peer.addr;
+    let state = state.clone();
+    // The tap sends one record at a time: its write buffer holds at most the
+    // largest (a read chunk and its header); it reads nothing but a close.
+    let largest_record = state.config.limits.read_chunk_bytes + 64;
+    let upgrade = apply_ws_limits(upgrade, largest_record, 4 << 10);
+    Ok(upgrade.on_upgrade(move |socket| {
+        let span = tracing::info_span!("tap", ?peer);
         let sessions = state.sessions.clone();
         sessions.track_future(run_tap(socket, tap, state).instrument(span))
-    })
+    }))
 }
 
 async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) {
@@ -58,13 +71,13 @@ async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) 
     if socket.send(Message::Text(hello.into())).await.is_ok() {
         loop {
             tokio::select! {
-                record = tap.records.recv() => {
+                record = tap.recv() => {
                     let Some(record) = record else { break };
                     if socket.send(Message::Binary(record)).await.is_err() {
                         break;
                     }
-                    let dropped = tap.dropped.load(Ordering::Relaxed);
-                    if dropped > reported_drops && tap.records.is_empty() {
+                    let dropped = tap.dropped();
+                    if dropped > reported_drops && tap.is_empty() {
                         reported_drops = dropped;
                         let note = serde_json::to_string(&TapEvent::Dropped { records: dropped }).expect("serialisable");
                         if socket.send(Message::Text(note.into())).await.is_err() {

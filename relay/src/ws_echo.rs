@@ -10,17 +10,15 @@ use axum::{
     response::Response,
 };
 
-use crate::server::AppState;
+use crate::{session::apply_ws_limits, state::AppState};
 
 /// Largest message the echo endpoint takes: Autobahn's section 9 sends 16 MiB.
 pub const ECHO_MAX_MESSAGE_BYTES: usize = 64 << 20;
 
 /// Upgrades and echoes until the client closes.
 pub async fn open_echo(State(state): State<Arc<AppState>>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade
-        .max_message_size(ECHO_MAX_MESSAGE_BYTES)
-        .max_frame_size(ECHO_MAX_MESSAGE_BYTES)
-        .on_upgrade(move |mut socket| {
+    apply_ws_limits(upgrade, ECHO_MAX_MESSAGE_BYTES, ECHO_MAX_MESSAGE_BYTES).on_upgrade(
+        move |mut socket| {
             let sessions = state.sessions.clone();
             sessions.track_future(async move {
                 while let Some(Ok(message)) = socket.recv().await {
@@ -34,5 +32,6 @@ pub async fn open_echo(State(state): State<Arc<AppState>>, upgrade: WebSocketUpg
                     }
                 }
             })
-        })
+        },
+    )
 }

@@ -199,8 +199,12 @@ async fn page_explains_a_refused_upstream_and_bad_hex() {
         .unwrap();
     assert!(status.contains("1011"), "status: {status:?}");
     assert!(
-        status.contains(&format!("upstream {down} refused the connection")),
+        status.contains("target down: the service refused the connection"),
         "status: {status:?}"
+    );
+    assert!(
+        !status.contains(&down),
+        "the page saw the address: {status:?}"
     );
 
     // The relay still serves: echo works, and malformed hex is caught in the page.

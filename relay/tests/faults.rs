@@ -71,8 +71,9 @@ async fn an_upstream_that_never_answers_the_connect_times_out_1011() {
     assert_eq!(code, 1011);
     assert_eq!(
         reason,
-        format!("upstream {address} did not answer within 0.4s")
+        "target hung: the service did not answer within 0.4s"
     );
+    assert!(!reason.contains(&address), "{reason}");
     assert!(
         started.elapsed() >= Duration::from_millis(300),
         "closed before the timeout could have run out: {:?}",
@@ -126,11 +127,10 @@ async fn an_upstream_that_stops_reading_is_closed_1011_not_blamed_on_the_browser
     };
     assert_eq!(code, 1011, "{reason}");
     assert!(
-        reason.starts_with(&format!(
-            "writing to upstream {address} failed: it took no data for 0.5 s"
-        )),
+        reason.starts_with("writing to target stuck failed: it took no data for 0.5 s"),
         "{reason}"
     );
+    assert!(!reason.contains(&address), "{reason}");
     let sent = sender.await.unwrap();
     assert!(
         sent < 512 << 20,

@@ -145,7 +145,7 @@ async fn a_client_that_never_finishes_its_request_is_dropped() {
     let (relay, _stop) = relay_with(limits).await;
     // Slow loris: half a request head, then silence.
     let mut slow = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
-    slow.write_all(b"GET /ws/echo HTTP/1.1\r\nHost: x\r\n")
+    slow.write_all(b"GET /ws/echo HTTP/1.1\r\nHost: localhost\r\n")
         .await
         .unwrap();
     let mut buf = [0u8; 256];

@@ -52,7 +52,7 @@ fn v2(client: [u8; 4]) -> Vec<u8> {
     header
 }
 
-const UPGRADE: &str = "GET /ws/echo HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\n\
+const UPGRADE: &str = "GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\
     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
     Sec-WebSocket-Version: 13\r\n\r\n";
 
@@ -153,7 +153,7 @@ async fn bad_headers_close_only_their_own_connection() {
     let mut good = open(relay.addr, &v1("203.0.113.1")).await.unwrap();
 
     let bad: [&[u8]; 4] = [
-        b"GET /healthz HTTP/1.1\r\nHost: relay\r\n\r\n", // no header at all
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", // no header at all
         b"PROXY TCP4 203.0.113.7 nonsense 1 2\r\n",
         b"PROXY TCP4 999.0.113.7 127.0.0.1 1 2\r\n",
         b"\r\n\r\n\0\r\nQUIT\n\x31\x11\x00\x0c123456789012", // version 3

@@ -63,9 +63,14 @@ fn run(relay_args: &[String]) -> Result<(), String> {
     sh::step("building the relay with the page embedded");
     cargo(["build", "--release", "-p", "relay"]).run()?;
     sh::step("starting the relay (Ctrl-C stops it)");
-    let relay_args = relay_args.iter().skip_while(|a| *a == "--");
+    // While developing, the page may also come from `trunk serve` (Trunk.toml:
+    // 127.0.0.1:8081); a deployed relay does not trust that origin.
+    let dev_origins = ["http://127.0.0.1:8081", "http://localhost:8081"]
+        .into_iter()
+        .flat_map(|origin| ["--allow-origin".to_owned(), origin.to_owned()]);
+    let relay_args = relay_args.iter().skip_while(|a| *a == "--").cloned();
     Cmd::new(repo_root().join("target/release/relay"))
-        .args(relay_args)
+        .args(dev_origins.chain(relay_args))
         .run()
 }
 

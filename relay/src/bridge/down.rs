@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::extract::ws::Message;
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 use futures_util::{Sink, SinkExt};
 use protocol::{tap::TapSource, CloseCode};
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -72,9 +72,12 @@ where
             }
         };
         buf.reserve(options.read_chunk_bytes);
-        // `read_buf` is cancel-safe: a tick never loses bytes.
+        // `read_buf` is cancel-safe: a tick never loses bytes. The limit keeps
+        // every message within the WebSocket's write buffer cap, however much
+        // room `reserve` found.
+        let mut room = (&mut buf).limit(options.read_chunk_bytes);
         let read = tokio::select! {
-            read = tcp_read.read_buf(&mut buf) => read,
+            read = tcp_read.read_buf(&mut room) => read,
             () = &mut shutting_down, if drain_until.is_none() => {
                 drain_until = Some(tokio::time::Instant::now() + options.close_grace);
                 continue;

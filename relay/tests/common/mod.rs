@@ -2,6 +2,8 @@
 //! targets a test needs, stopped when the handle drops.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use std::{net::SocketAddr, time::Duration};
 
 use relay::{Config, Target};

@@ -1,0 +1,66 @@
+//! The real `relay` binary as a child process: started on a free port with
+//! the given flags, its address read from its banner, its memory read from
+//! `/proc`, killed when dropped.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::SocketAddr,
+    process::{Child, ChildStdout, Command, Stdio},
+};
+
+/// A running relay process.
+pub struct RelayProcess {
+    pub child: Child,
+    pub addr: SocketAddr,
+    /// Kept open: the relay prints to it after its first line.
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RelayProcess {
+    /// Starts `relay --listen 127.0.0.1:0 <args>` with stderr going to `stderr`.
+    pub fn start(args: &[&str], stderr: Stdio) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        stdout.read_line(&mut banner).unwrap();
+        let addr = banner
+            .trim()
+            .strip_prefix("playground:    http://")
+            .and_then(|rest| rest.trim_end_matches('/').parse().ok())
+            .unwrap_or_else(|| panic!("no address in the relay's banner {banner:?}"));
+        Self {
+            child,
+            addr,
+            _stdout: stdout,
+        }
+    }
+
+    /// The process's resident memory now, in KiB (`VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the relay is running");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
