@@ -1,7 +1,7 @@
 //! `/tap`: the WebSocket on which the relay streams, to the page that opened
 //! it, the raw bytes of that page's tapped sessions (see `crate::tap`).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     extract::{
@@ -12,6 +12,7 @@ use axum::{
     response::Response,
     Extension,
 };
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::{
@@ -62,6 +63,10 @@ fn open(
     }))
 }
 
+/// How long a tap keeps forwarding after its last record once the relay
+/// shuts down.
+const TAP_DRAIN_QUIET: Duration = Duration::from_millis(250);
+
 async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) {
     let hello = serde_json::to_string(&TapHello {
         tap: tap.id.clone(),
@@ -90,6 +95,7 @@ async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) 
                     Some(Ok(_)) => {}
                 },
                 () = state.shutdown.cancelled() => {
+                    drain_at_shutdown(&mut socket, &mut tap, state.config.limits.close_grace).await;
                     send_close(&mut socket, CloseCode::GOING_AWAY, crate::bridge::SHUTDOWN_REASON).await;
                     break;
                 }
@@ -97,4 +103,21 @@ async fn run_tap(mut socket: WebSocket, mut tap: OpenTap, state: Arc<AppState>) 
         }
     }
     state.taps.close(&tap.id);
+}
+
+/// At shutdown the tap's sessions are ending and recording how: pass that
+/// on until they fall quiet for [`TAP_DRAIN_QUIET`], for at most `limit`.
+async fn drain_at_shutdown(socket: &mut WebSocket, tap: &mut OpenTap, limit: Duration) {
+    let until = Instant::now() + limit;
+    loop {
+        let quiet = until.min(Instant::now() + TAP_DRAIN_QUIET);
+        match tokio::time::timeout_at(quiet, tap.recv()).await {
+            Ok(Some(record)) => {
+                if socket.send(Message::Binary(record)).await.is_err() {
+                    return;
+                }
+            }
+            Ok(None) | Err(_) => return,
+        }
+    }
 }

@@ -9,7 +9,6 @@ use std::time::Duration;
 use common::{close_of, start_echo, TestRelay};
 use futures_util::{SinkExt, StreamExt};
 use relay::{Config, Limits, Target};
-use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 fn config(limits: Limits, targets: &[(&str, &str)]) -> Config {
@@ -38,22 +37,8 @@ async fn echo_still_works(relay: &TestRelay) {
 
 #[tokio::test]
 async fn an_upstream_that_never_answers_the_connect_times_out_1011() {
-    // A listener whose accept queue is full: Linux then drops further SYNs,
-    // so a connect to it hangs like one to a host that went away.
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let listener = socket.listen(0).unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let mut fillers = Vec::new();
-    loop {
-        let attempt =
-            tokio::time::timeout(Duration::from_millis(300), TcpStream::connect(&address)).await;
-        match attempt {
-            Ok(Ok(stream)) => fillers.push(stream),
-            _ => break, // this one hung: the queue is full
-        }
-        assert!(fillers.len() < 16, "the accept queue never filled");
-    }
+    let hung = common::HungService::start().await;
+    let address = hung.address.clone();
 
     let (echo, _stop) = start_echo().await;
     let limits = Limits {
@@ -86,7 +71,7 @@ async fn an_upstream_that_never_answers_the_connect_times_out_1011() {
         metrics.contains("relay_sessions_closed_total{code=\"1011\"} 1"),
         "{metrics}"
     );
-    drop(listener);
+    drop(hung);
 }
 
 #[tokio::test]

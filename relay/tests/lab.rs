@@ -72,3 +72,19 @@ async fn a_bad_port_listener_is_offered() {
     let port = lab.bad_port.expect("some bad port bound");
     assert!(protocol::api::BAD_PORT_CANDIDATES.contains(&port));
 }
+
+#[tokio::test]
+async fn without_the_lab_the_page_still_gets_its_taps() {
+    // `--no-lab` (the README's nginx setup) turns off the recorders, not the
+    // wire tap: the page's handshake and frame views depend on `tap` alone.
+    let relay = TestRelay::start(&[]).await;
+    let lab = lab_info(&relay).await;
+    assert_eq!(lab.recorder_port, None);
+    assert!(lab.tap, "{lab:?}");
+    let no_tap = relay::Config {
+        no_tap: true,
+        ..Default::default()
+    };
+    let relay = TestRelay::start_with(no_tap).await;
+    assert!(!lab_info(&relay).await.tap);
+}

@@ -150,3 +150,36 @@ async fn no_tap_flag_refuses_taps() {
         other => panic!("tap opened on a --no-tap relay: {:?}", other.map(|_| ())),
     }
 }
+
+#[tokio::test]
+async fn a_session_shut_down_while_connecting_tells_its_tap() {
+    let hung = common::HungService::start().await;
+    let relay = TestRelay::start(&[("hung", hung.address.clone())]).await;
+    let (mut tap, _) = connect_async(format!("ws://{}/tap", relay.addr))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Text(hello))) = tap.next().await else {
+        panic!("no hello")
+    };
+    let hello: TapHello = serde_json::from_str(&hello).unwrap();
+    let url = format!("{}?tap={}", relay.ws_url("hung"), hello.tap);
+    let (mut ws, _) = connect_async(url).await.unwrap();
+    // The session is connecting (for up to 5 s) when the relay shuts down.
+    loop {
+        let Some(Ok(Message::Binary(data))) = tap.next().await else {
+            panic!("tap ended")
+        };
+        if let Some(TapEvent::Opened { .. }) = TapRecord::decode(&data).unwrap().event() {
+            break;
+        }
+    }
+    relay.shutdown.cancel();
+    let (code, _) = common::close_of(ws.next().await);
+    assert_eq!(code, 1001);
+    let records = records_until_closed(&mut tap).await;
+    let closed = records.last().and_then(|r| r.event());
+    assert!(
+        matches!(&closed, Some(TapEvent::Closed { reason }) if reason.contains("shut down")),
+        "{closed:?}"
+    );
+}

@@ -99,6 +99,41 @@ pub async fn echo_relay(limits: relay::Limits) -> (TestRelay, CancellationToken)
     (TestRelay::start_with(config).await, stop)
 }
 
+/// A service whose connects hang, like a host that went away: a listener
+/// whose accept queue is full (Linux then drops further SYNs).
+pub struct HungService {
+    pub address: String,
+    _listener: TcpListener,
+    _fillers: Vec<tokio::net::TcpStream>,
+}
+
+impl HungService {
+    pub async fn start() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(0).unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let mut fillers = Vec::new();
+        loop {
+            let attempt = tokio::time::timeout(
+                Duration::from_millis(300),
+                tokio::net::TcpStream::connect(&address),
+            )
+            .await;
+            match attempt {
+                Ok(Ok(stream)) => fillers.push(stream),
+                _ => break, // this one hung: the queue is full
+            }
+            assert!(fillers.len() < 16, "the accept queue never filled");
+        }
+        Self {
+            address,
+            _listener: listener,
+            _fillers: fillers,
+        }
+    }
+}
+
 /// A port on 127.0.0.1 that nobody listens on (bound, then released).
 pub fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
