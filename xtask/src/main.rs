@@ -22,7 +22,9 @@ commands:
   test           set up, then run every test: formatting, lints, unit and
                  integration tests, frontend tests in Chromium, end to end
   bench [--quick]  benchmark the relay against direct TCP, websocat and
-                 websockify; writes bench/results/latest.{md,json,svg}";
+                 websockify; writes bench/results/latest.{md,json,svg}
+  conformance [--full]  the Autobahn TestSuite against /ws-echo and the bridge
+  fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 60)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -116,42 +118,38 @@ fn test() -> Result<(), String> {
     sh::step("unit and integration tests (host)");
     cargo(["test", "--workspace"]).run()?;
     sh::step("frontend component tests (wasm-bindgen-test in headless Chromium)");
-    cargo([
-        "test",
-        "-p",
-        "frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--test",
-        "web",
-        "--test",
-        "log",
-        "--test",
-        "lesson",
-        "--test",
-        "scenarios",
-    ])
-    .env("CHROMEDRIVER", setup::chromedriver()?)
-    .run()?;
+    let mut component = vec!["test", "-p", "frontend", "--target", "wasm32-unknown-unknown"];
+    let frontend_tests = test_files("frontend/tests", |_| true)?;
+    component.extend(frontend_tests.iter().flat_map(|t| ["--test", t.as_str()]));
+    cargo(component)
+        .env("CHROMEDRIVER", setup::chromedriver()?)
+        .run()?;
     sh::step("end to end (real Chromium, relay, redis-server)");
-    cargo([
-        "test",
-        "-p",
-        "relay",
-        "--features",
-        "e2e",
-        "--test",
-        "e2e",
-        "--test",
-        "e2e_lesson",
-        "--test",
-        "e2e_scenarios",
-    ])
-    .run()?;
+    let mut e2e = vec!["test", "-p", "relay", "--features", "e2e"];
+    let e2e_tests = test_files("relay/tests", |name| name.starts_with("e2e"))?;
+    e2e.extend(e2e_tests.iter().flat_map(|t| ["--test", t.as_str()]));
+    cargo(e2e).run()?;
     conformance::run(&[])?;
     // A short run of every fuzz target: enough to catch a panic on the
     // corpus libFuzzer builds in that time; `cargo xtask fuzz` runs longer.
     fuzz::fuzz_all(15)?;
     sh::step("all tests passed");
     Ok(())
+}
+
+/// The integration test targets in `dir` (each `NAME.rs` is `--test NAME`)
+/// whose name passes `keep`, sorted: a new test file runs without an edit here.
+fn test_files(dir: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, String> {
+    let path = repo_root().join(dir);
+    let entries = std::fs::read_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .filter(|name| keep(name))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("no test files in {}", path.display()));
+    }
+    Ok(names)
 }
