@@ -24,7 +24,7 @@ commands:
   bench [--quick]  benchmark the relay against direct TCP, websocat and
                  websockify; writes bench/results/latest.{md,json,svg}
   conformance [--full]  the Autobahn TestSuite against /ws-echo and the bridge
-  fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 60)";
+  fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 30)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
