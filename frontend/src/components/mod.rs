@@ -9,6 +9,7 @@ pub mod frame_inspector;
 pub mod handshake;
 pub mod header;
 pub mod how_it_works;
+pub mod log_entry;
 pub mod log_view;
 pub mod question;
 pub mod saved_messages;
