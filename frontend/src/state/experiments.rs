@@ -19,6 +19,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 4] = [Self::Pending, Self::Failed, Self::Succeeded, Self::Error];
+
     /// `data-outcome` value.
     pub fn name(self) -> &'static str {
         match self {

@@ -57,12 +57,7 @@ pub struct ExperimentProps {
 pub fn Experiment(props: &ExperimentProps) -> Html {
     let s = use_strings().lesson;
     let outcome = props.outcome;
-    let label = match outcome {
-        Outcome::Pending => s.outcome[0],
-        Outcome::Failed => s.outcome[1],
-        Outcome::Succeeded => s.outcome[2],
-        Outcome::Error => s.outcome[3],
-    };
+    let label = s.outcome.of(outcome);
     let onclick = props.onrun.reform(|_: MouseEvent| ());
     let disabled = props.running || props.unavailable.is_some();
     html! {
