@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::json;
+use crate::state::composer::{Eol, Mode};
 
 /// Where the list is kept.
 pub const STORAGE_KEY: &str = "playground.saved";
@@ -18,10 +19,10 @@ pub const MAX_SAVED: usize = 50;
 pub struct SavedMessage {
     /// The visitor's name for it.
     pub name: String,
-    /// `text` or `hex` (the composer's mode value).
-    pub mode: String,
-    /// `none`, `lf` or `crlf` (the composer's line-ending value).
-    pub eol: String,
+    /// Text or hex; stored as `text` or `hex`.
+    pub mode: Mode,
+    /// The line ending; stored as `none`, `lf` or `crlf`.
+    pub eol: Eol,
     /// The composer's text.
     pub text: String,
 }
@@ -103,8 +104,8 @@ mod tests {
     fn msg(name: &str, text: &str) -> SavedMessage {
         SavedMessage {
             name: name.into(),
-            mode: "text".into(),
-            eol: "crlf".into(),
+            mode: Mode::Text,
+            eol: Eol::Crlf,
             text: text.into(),
         }
     }
@@ -146,5 +147,36 @@ mod tests {
         assert_eq!(SavedList::from_json(&list.to_json()), list);
         assert_eq!(SavedList::from_json("not json"), SavedList::default());
         assert_eq!(SavedList::from_json("{\"items\":5}"), SavedList::default());
+    }
+
+    /// Messages saved before mode and line ending were types were stored as
+    /// their option values: the same strings, so they read as they were.
+    #[test]
+    fn messages_saved_as_strings_still_read() {
+        let old = r#"{"items":[
+            {"name":"resp","mode":"hex","eol":"none","text":"2a 31"},
+            {"name":"get","mode":"text","eol":"lf","text":"GET /"},
+            {"name":"odd","mode":"binary","eol":"cr","text":"x"}
+        ]}"#;
+        let list = SavedList::from_json(old);
+        let read: Vec<_> = list
+            .items
+            .iter()
+            .map(|m| (m.name.as_str(), m.mode, m.eol))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("resp", Mode::Hex, Eol::None),
+                ("get", Mode::Text, Eol::Lf),
+                // Values the composer never wrote: its defaults, as before.
+                ("odd", Mode::Text, Eol::Crlf),
+            ]
+        );
+        assert!(
+            list.to_json().contains(r#""mode":"hex","eol":"none""#),
+            "{}",
+            list.to_json()
+        );
     }
 }

@@ -9,6 +9,7 @@ use thiserror::Error;
 use yew::Reducible;
 
 pub mod append_log;
+pub mod composer;
 mod conn;
 pub mod experiments;
 mod log;
