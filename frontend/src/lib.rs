@@ -9,8 +9,10 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod hex;
+pub mod hooks;
 pub mod i18n;
 pub mod json;
 pub mod lab;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::browser::{local_storage, stored_item};
 use crate::json;
 use crate::state::composer::{Eol, Mode};
 
@@ -80,11 +81,7 @@ impl SavedList {
 
 /// Reads the list from `localStorage` (empty where there is none).
 pub fn load() -> SavedList {
-    gloo::utils::window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+    stored_item(STORAGE_KEY)
         .map(|json| SavedList::from_json(&json))
         .unwrap_or_default()
 }
@@ -92,7 +89,7 @@ pub fn load() -> SavedList {
 /// Writes the list to `localStorage`; a browser that refuses (private mode,
 /// quota) keeps the list for this page only.
 pub fn store(list: &SavedList) {
-    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+    if let Some(storage) = local_storage() {
         let _kept_in_page_only = storage.set_item(STORAGE_KEY, &list.to_json());
     }
 }

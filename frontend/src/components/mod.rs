@@ -4,6 +4,7 @@
 pub mod byte_dump;
 pub mod comparison;
 pub mod composer;
+pub mod console;
 pub mod experiments;
 pub mod frame_inspector;
 pub mod handshake;
@@ -22,6 +23,7 @@ pub mod virtual_list;
 
 pub use comparison::{Comparison, Layers};
 pub use composer::Composer;
+pub use console::Console;
 pub use frame_inspector::FrameInspector;
 pub use handshake::HandshakeView;
 pub use header::Header;
