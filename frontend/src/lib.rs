@@ -3,8 +3,9 @@
 //! message both ways as text and as bytes.
 //!
 //! The logic that decides what the page shows ([`state`], [`hex`], [`i18n`])
-//! is plain Rust, tested on the host; [`socket`], [`api`] and the components
-//! talk to the browser.
+//! is plain Rust, tested on the host; [`socket`], [`api`] (HTTP), [`browser`]
+//! (clock, timers, storage), the [`hooks`] and the components talk to the
+//! browser.
 #![forbid(unsafe_code)]
 
 pub mod api;
