@@ -1,6 +1,6 @@
 //! The page's HTTP client: every request it makes to the relay's API (the
 //! target list, the lab, the recorder, the polled quotes) goes through
-//! [`get_text`], so each failure is told the same way.
+//! one `GET` helper, so each failure is told the same way.
 
 use gloo::net::http::{Request, Response};
 use protocol::scenarios::ticker::{quotes_url, QuoteBatch};

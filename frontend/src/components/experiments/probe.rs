@@ -1,7 +1,7 @@
 //! The state every experiment that runs in the background shares: its last
 //! result, whether a run is under way, and the callback that starts one
 //! ([`use_probe`]); and the run of the experiments that aim the browser
-//! straight at a recorder port ([`probe_recorder`]): make a marker, probe
+//! straight at a recorder port ([`use_recorder_probe`]): make a marker, probe
 //! `scheme://127.0.0.1:port/marker`, ask the recorder what reached it.
 
 use std::future::Future;
