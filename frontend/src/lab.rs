@@ -3,19 +3,15 @@
 //! TCP port, and the same recorder through the relay with a wire tap. Each
 //! returns a plain result from [`crate::state::experiments`].
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
-
-use gloo::net::http::Request;
-use js_sys::{Promise, Reflect};
+use js_sys::Reflect;
 use protocol::tap::{TapHello, TapRecord, TapSource, TAP_PATH};
-use protocol::{Capture, CaptureList, LabInfo, LAB_PATH, RECORDER_PATH_PREFIX};
+use protocol::Capture;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCache, RequestInit, Response};
-use yew::Callback;
 
+use crate::api::fetch_captures;
+use crate::browser::{deadline_in, sleep_ms, Mailbox};
 use crate::json;
 use crate::socket::{
     js_error_text, with_tap, ws_url_for_path_here, ws_url_here, Socket, SocketEvent,
@@ -34,123 +30,9 @@ const STEP_DEADLINE_MS: f64 = 5_000.0;
 /// Between two questions to the recorder.
 const POLL_MS: i32 = 100;
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep_ms(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _reject| {
-        if let Err(err) = gloo::utils::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-        {
-            web_sys::console::warn_1(&err);
-        }
-    });
-    // A timer's promise only ever resolves.
-    let _resolved = JsFuture::from(promise).await;
-}
-
-/// Events from browser callbacks, awaited one by one with a deadline.
-pub struct Mailbox<T> {
-    inner: Rc<RefCell<MailboxInner<T>>>,
-}
-
-struct MailboxInner<T> {
-    queue: VecDeque<T>,
-    wake: Option<js_sys::Function>,
-}
-
-impl<T: 'static> Mailbox<T> {
-    /// An empty mailbox.
-    pub fn new() -> Self {
-        Self {
-            inner: Rc::new(RefCell::new(MailboxInner {
-                queue: VecDeque::new(),
-                wake: None,
-            })),
-        }
-    }
-
-    /// A callback that posts into this mailbox.
-    pub fn callback(&self) -> Callback<T> {
-        let inner = self.inner.clone();
-        Callback::from(move |item: T| {
-            let wake = {
-                let mut inner = inner.borrow_mut();
-                inner.queue.push_back(item);
-                inner.wake.take()
-            };
-            if let Some(wake) = wake {
-                if let Err(err) = wake.call0(&JsValue::NULL) {
-                    web_sys::console::warn_1(&err);
-                }
-            }
-        })
-    }
-
-    /// The next event, or `None` once `deadline` (from `Date.now()`) passes.
-    pub async fn next_before(&self, deadline: f64) -> Option<T> {
-        loop {
-            if let Some(item) = self.inner.borrow_mut().queue.pop_front() {
-                return Some(item);
-            }
-            let left = deadline - js_sys::Date::now();
-            if left <= 0.0 {
-                return None;
-            }
-            let inner = self.inner.clone();
-            let promise = Promise::new(&mut |resolve, _reject| {
-                inner.borrow_mut().wake = Some(resolve.clone());
-                if let Err(err) = gloo::utils::window()
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, left as i32)
-                {
-                    web_sys::console::warn_1(&err);
-                }
-            });
-            let _woken = JsFuture::from(promise).await;
-            self.inner.borrow_mut().wake = None;
-        }
-    }
-}
-
-impl<T: 'static> Default for Mailbox<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// `Date.now()` + `ms`.
-pub fn deadline_in(ms: f64) -> f64 {
-    js_sys::Date::now() + ms
-}
-
 /// A fresh marker for one run.
 pub fn new_marker() -> String {
     crate::state::experiments::marker(js_sys::Math::random)
-}
-
-/// `GET /api/lab`.
-pub async fn fetch_lab() -> Result<LabInfo, String> {
-    let response = Request::get(LAB_PATH)
-        .send()
-        .await
-        .map_err(|err| err.to_string())?;
-    if !response.ok() {
-        return Err(format!("{LAB_PATH}: HTTP {}", response.status()));
-    }
-    json::from_str(&response.text().await.map_err(|err| err.to_string())?)
-}
-
-/// `GET /api/recorder/<marker>`.
-pub async fn fetch_captures(marker: &str) -> Result<Vec<Capture>, String> {
-    let path = format!("{RECORDER_PATH_PREFIX}{marker}");
-    let response = Request::get(&path)
-        .send()
-        .await
-        .map_err(|err| err.to_string())?;
-    if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
-    }
-    let body = response.text().await.map_err(|err| err.to_string())?;
-    let list: CaptureList = json::from_str(&body)?;
-    Ok(list.captures)
 }
 
 /// Asks the recorder until `done` holds for its captures or `deadline`
@@ -220,10 +102,10 @@ pub fn error_name_and_message(err: &JsValue) -> String {
 
 /// `fetch(url)`, and how it ended. A plain CORS GET, as any page would
 /// make: no preflight, and the browser adds `Origin` itself.
-pub async fn fetch_probe(url: &str) -> FetchEnd {
+pub async fn fetch_probe(url: String) -> FetchEnd {
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoStore);
-    let promise = gloo::utils::window().fetch_with_str_and_init(url, &init);
+    let promise = gloo::utils::window().fetch_with_str_and_init(&url, &init);
     match JsFuture::from(promise).await {
         Ok(value) => match value.dyn_into::<Response>() {
             Ok(response) => FetchEnd::Response {
@@ -240,9 +122,9 @@ pub async fn fetch_probe(url: &str) -> FetchEnd {
 
 /// `new WebSocket(url)` and what the browser then reported, until it closed
 /// or `SOCKET_DEADLINE_MS` passed.
-pub async fn socket_probe(url: &str) -> SocketEnd {
+pub async fn socket_probe(url: String) -> SocketEnd {
     let mailbox = Mailbox::new();
-    let socket = match Socket::open(url, mailbox.callback()) {
+    let socket = match Socket::open(&url, mailbox.callback()) {
         Ok(socket) => socket,
         Err(thrown) => {
             return SocketEnd {

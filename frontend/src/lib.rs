@@ -3,14 +3,17 @@
 //! message both ways as text and as bytes.
 //!
 //! The logic that decides what the page shows ([`state`], [`hex`], [`i18n`])
-//! is plain Rust, tested on the host; [`socket`], [`api`] and the components
-//! talk to the browser.
+//! is plain Rust, tested on the host; [`socket`], [`api`] (HTTP), [`browser`]
+//! (clock, timers, storage), the [`hooks`] and the components talk to the
+//! browser.
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod hex;
+pub mod hooks;
 pub mod i18n;
 pub mod json;
 pub mod lab;

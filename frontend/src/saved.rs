@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::browser::{local_storage, stored_item};
 use crate::json;
+use crate::state::composer::{Eol, Mode};
 
 /// Where the list is kept.
 pub const STORAGE_KEY: &str = "playground.saved";
@@ -18,10 +20,10 @@ pub const MAX_SAVED: usize = 50;
 pub struct SavedMessage {
     /// The visitor's name for it.
     pub name: String,
-    /// `text` or `hex` (the composer's mode value).
-    pub mode: String,
-    /// `none`, `lf` or `crlf` (the composer's line-ending value).
-    pub eol: String,
+    /// Text or hex; stored as `text` or `hex`.
+    pub mode: Mode,
+    /// The line ending; stored as `none`, `lf` or `crlf`.
+    pub eol: Eol,
     /// The composer's text.
     pub text: String,
 }
@@ -79,11 +81,7 @@ impl SavedList {
 
 /// Reads the list from `localStorage` (empty where there is none).
 pub fn load() -> SavedList {
-    gloo::utils::window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+    stored_item(STORAGE_KEY)
         .map(|json| SavedList::from_json(&json))
         .unwrap_or_default()
 }
@@ -91,7 +89,7 @@ pub fn load() -> SavedList {
 /// Writes the list to `localStorage`; a browser that refuses (private mode,
 /// quota) keeps the list for this page only.
 pub fn store(list: &SavedList) {
-    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+    if let Some(storage) = local_storage() {
         let _kept_in_page_only = storage.set_item(STORAGE_KEY, &list.to_json());
     }
 }
@@ -103,8 +101,8 @@ mod tests {
     fn msg(name: &str, text: &str) -> SavedMessage {
         SavedMessage {
             name: name.into(),
-            mode: "text".into(),
-            eol: "crlf".into(),
+            mode: Mode::Text,
+            eol: Eol::Crlf,
             text: text.into(),
         }
     }
@@ -146,5 +144,36 @@ mod tests {
         assert_eq!(SavedList::from_json(&list.to_json()), list);
         assert_eq!(SavedList::from_json("not json"), SavedList::default());
         assert_eq!(SavedList::from_json("{\"items\":5}"), SavedList::default());
+    }
+
+    /// Messages saved before mode and line ending were types were stored as
+    /// their option values: the same strings, so they read as they were.
+    #[test]
+    fn messages_saved_as_strings_still_read() {
+        let old = r#"{"items":[
+            {"name":"resp","mode":"hex","eol":"none","text":"2a 31"},
+            {"name":"get","mode":"text","eol":"lf","text":"GET /"},
+            {"name":"odd","mode":"binary","eol":"cr","text":"x"}
+        ]}"#;
+        let list = SavedList::from_json(old);
+        let read: Vec<_> = list
+            .items
+            .iter()
+            .map(|m| (m.name.as_str(), m.mode, m.eol))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("resp", Mode::Hex, Eol::None),
+                ("get", Mode::Text, Eol::Lf),
+                // Values the composer never wrote: its defaults, as before.
+                ("odd", Mode::Text, Eol::Crlf),
+            ]
+        );
+        assert!(
+            list.to_json().contains(r#""mode":"hex","eol":"none""#),
+            "{}",
+            list.to_json()
+        );
     }
 }

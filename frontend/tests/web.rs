@@ -226,6 +226,7 @@ async fn the_app_reports_a_missing_target_list() {
 fn json_in_the_browser_has_the_serde_shapes() {
     use frontend::json;
     use frontend::saved::{SavedList, SavedMessage};
+    use frontend::state::composer::{Eol, Mode};
     use protocol::tap::TapEvent;
     use protocol::{CaptureList, LabInfo, TargetList};
 
@@ -265,8 +266,8 @@ fn json_in_the_browser_has_the_serde_shapes() {
     let saved = SavedList {
         items: vec![SavedMessage {
             name: "ping \"1\"".into(),
-            mode: "text".into(),
-            eol: "crlf".into(),
+            mode: Mode::Text,
+            eol: Eol::Crlf,
             text: "PING 你好".into(),
         }],
     };

@@ -4,11 +4,13 @@
 pub mod byte_dump;
 pub mod comparison;
 pub mod composer;
+pub mod console;
 pub mod experiments;
 pub mod frame_inspector;
 pub mod handshake;
 pub mod header;
 pub mod how_it_works;
+pub mod log_entry;
 pub mod log_view;
 pub mod question;
 pub mod saved_messages;
@@ -21,6 +23,7 @@ pub mod virtual_list;
 
 pub use comparison::{Comparison, Layers};
 pub use composer::Composer;
+pub use console::Console;
 pub use frame_inspector::FrameInspector;
 pub use handshake::HandshakeView;
 pub use header::Header;

@@ -1,6 +1,10 @@
 //! English.
+//!
+//! Over 400 lines on purpose: every string of one language in one table,
+//! in the order of the structs that name them, so a translator reads it
+//! side by side with `zh.rs`.
 
-use super::{CompareRow, Lesson, Saved, Scenarios, Strings};
+use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -168,12 +172,12 @@ const LESSON: Lesson = Lesson {
                 what your browser reported and what the recorder got.",
     run: "Run",
     running: "Running…",
-    outcome: [
-        "not run yet",
-        "refused, as predicted",
-        "it worked",
-        "could not be carried out",
-    ],
+    outcome: OutcomeLabels {
+        pending: "not run yet",
+        failed: "refused, as predicted",
+        succeeded: "it worked",
+        error: "could not be carried out",
+    },
     lab_missing: "This relay runs without the lab (--no-lab), so there is no recorder to aim at.",
     browser_said: "Your browser reported",
     as_text: "as text",

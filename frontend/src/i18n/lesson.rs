@@ -1,7 +1,13 @@
 //! The lesson's strings: the question, the experiments, the protocol views
 //! and the comparison. One [`Lesson`] per language, in `en.rs` and `zh.rs`.
+//!
+//! Over 400 lines on purpose: one documented field per string, and
+//! the test helper `Lesson::fixed` naming each again, so that a field left
+//! out of the checks for empty strings fails to compile.
 
 use protocol::tap::TapEvent;
+
+use crate::state::experiments::Outcome;
 
 /// One row of the Socket vs WebSocket table.
 #[derive(Debug)]
@@ -14,6 +20,31 @@ pub struct CompareRow {
     pub websocket: &'static str,
     /// Text of the link to what shows it on this page.
     pub see: &'static str,
+}
+
+/// The outcome badge's words, one per [`Outcome`].
+#[derive(Debug)]
+pub struct OutcomeLabels {
+    /// Not run yet, or running.
+    pub pending: &'static str,
+    /// Refused, as the lesson predicts.
+    pub failed: &'static str,
+    /// It worked.
+    pub succeeded: &'static str,
+    /// The experiment could not be carried out.
+    pub error: &'static str,
+}
+
+impl OutcomeLabels {
+    /// The words for `outcome`.
+    pub fn of(&self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Pending => self.pending,
+            Outcome::Failed => self.failed,
+            Outcome::Succeeded => self.succeeded,
+            Outcome::Error => self.error,
+        }
+    }
 }
 
 /// The lesson's text in one language.
@@ -34,8 +65,8 @@ pub struct Lesson {
     pub run: &'static str,
     /// Run button while running.
     pub running: &'static str,
-    /// Outcome labels: pending, failed, succeeded, error.
-    pub outcome: [&'static str; 4],
+    /// The outcome badge's words.
+    pub outcome: OutcomeLabels,
     /// The relay runs without the lab.
     pub lab_missing: &'static str,
     /// Label: what the browser reported.
@@ -399,7 +430,8 @@ impl Lesson {
             layers_title,
             layers_intro,
         ];
-        all.extend(nav.iter().chain(outcome).chain(fr_cols).chain(cmp_cols));
+        all.extend(Outcome::ALL.map(|o| outcome.of(o)));
+        all.extend(nav.iter().chain(fr_cols).chain(cmp_cols));
         all.extend(layers_cols.iter().chain(layers).chain(layer_notes));
         for row in cmp_rows {
             all.extend([row.aspect, row.socket, row.websocket, row.see]);

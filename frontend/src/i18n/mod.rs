@@ -14,7 +14,7 @@ mod zh;
 
 use en::EN;
 pub use lang::Lang;
-pub use lesson::{CompareRow, Lesson};
+pub use lesson::{CompareRow, Lesson, OutcomeLabels};
 pub use saved::Saved;
 pub use scenarios::Scenarios;
 use zh::ZH;

@@ -1,6 +1,10 @@
 //! 简体中文.
+//!
+//! Over 400 lines on purpose: every string of one language in one table,
+//! in the order of the structs that name them, so a translator reads it
+//! side by side with `en.rs`.
 
-use super::{CompareRow, Lesson, Saved, Scenarios, Strings};
+use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings};
 use crate::hex::HexError;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
@@ -145,7 +149,12 @@ const LESSON: Lesson = Lesson {
                 它会保存收到的每一个字节。结果就是你的浏览器报告的内容和记录器收到的内容。",
     run: "运行",
     running: "运行中…",
-    outcome: ["尚未运行", "被拒绝，与预期一致", "成功", "无法进行"],
+    outcome: OutcomeLabels {
+        pending: "尚未运行",
+        failed: "被拒绝，与预期一致",
+        succeeded: "成功",
+        error: "无法进行",
+    },
     lab_missing: "这个 relay 没有启用实验室（--no-lab），没有可以连接的记录器。",
     browser_said: "浏览器报告",
     as_text: "文本",

@@ -3,29 +3,28 @@
 
 use yew::prelude::*;
 
-use super::probe::{use_probe, CaptureWait};
+use super::probe::{use_recorder_probe, CaptureWait};
 use super::ws_raw::socket_end_view;
-use super::{recorder_url, Experiment, LabProps};
+use super::{recorder_url, Experiment};
 use crate::components::use_strings;
+use crate::hooks::use_lab;
 use crate::lab::{socket_probe, SILENCE_MS};
 use crate::state::experiments::{DirectSocketResult, Lab, Outcome};
 
 /// `#exp-bad-port`.
 #[component]
-pub fn BadPort(props: &LabProps) -> Html {
+pub fn BadPort() -> Html {
     let s = use_strings().lesson;
-    let port = props.lab.bad_port();
-    let probe = use_probe(
-        port,
-        "ws",
-        |url| async move { socket_probe(&url).await },
-        // Give a connection that did happen time to show up.
-        CaptureWait {
-            within_ms: SILENCE_MS,
-            done: |captures| !captures.is_empty(),
-        },
-        |url, end, captured| DirectSocketResult { url, end, captured },
-    );
+    let lab = use_lab();
+    let port = lab.bad_port();
+    // Give a connection that did happen time to show up.
+    let wait = CaptureWait {
+        within_ms: SILENCE_MS,
+        done: |captures| !captures.is_empty(),
+    };
+    let probe = use_recorder_probe(port, "ws", socket_probe, wait, |url, end, captured| {
+        DirectSocketResult { url, end, captured }
+    });
     let result = &probe.result;
     let code = format!(
         "new WebSocket(\"{}\")",
@@ -46,7 +45,7 @@ pub fn BadPort(props: &LabProps) -> Html {
             </>
         }
     });
-    let unavailable = match (&props.lab, port) {
+    let unavailable = match (&lab, port) {
         (_, Some(_)) | (Lab::Loading, _) => None,
         (Lab::Ready(_), None) => Some(AttrValue::Static(s.bad_unavailable)),
         (Lab::Unavailable(_), None) => Some(AttrValue::Static(s.lab_missing)),

@@ -2,25 +2,24 @@
 
 use yew::prelude::*;
 
-use super::probe::{use_probe, CaptureWait};
-use super::{recorder_url, CaptureView, Experiment, LabProps};
+use super::probe::{use_recorder_probe, WHOLE_HEAD};
+use super::{lab_missing, recorder_url, CaptureView, Experiment};
 use crate::components::use_strings;
-use crate::lab::{fetch_probe, has_whole_head, CAPTURE_DEADLINE_MS};
-use crate::state::experiments::{FetchEnd, FetchResult, Lab, Outcome};
+use crate::hooks::use_lab;
+use crate::lab::fetch_probe;
+use crate::state::experiments::{FetchEnd, FetchResult, Outcome};
 
 /// `#exp-fetch`.
 #[component]
-pub fn FetchRaw(props: &LabProps) -> Html {
+pub fn FetchRaw() -> Html {
     let s = use_strings().lesson;
-    let port = props.lab.recorder_port();
-    let probe = use_probe(
+    let lab = use_lab();
+    let port = lab.recorder_port();
+    let probe = use_recorder_probe(
         port,
         "http",
-        |url| async move { fetch_probe(&url).await },
-        CaptureWait {
-            within_ms: CAPTURE_DEADLINE_MS,
-            done: has_whole_head,
-        },
+        fetch_probe,
+        WHOLE_HEAD,
         |url, end, captured| FetchResult { url, end, captured },
     );
     let result = &probe.result;
@@ -48,7 +47,7 @@ pub fn FetchRaw(props: &LabProps) -> Html {
     html! {
         <Experiment id="exp-fetch" title={s.fetch_title} claim={s.fetch_claim} code={code}
             {outcome} running={probe.running} onrun={probe.onrun.clone()}
-            unavailable={(port.is_none() && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
+            unavailable={lab_missing(&lab, port, s)}>
             { body.unwrap_or_default() }
         </Experiment>
     }

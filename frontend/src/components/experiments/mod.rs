@@ -18,13 +18,27 @@ pub use ws_raw::WsRaw;
 use yew::prelude::*;
 
 use super::use_strings;
+use crate::i18n::Lesson;
 use crate::state::experiments::{Captured, Lab, Outcome};
 
-/// Properties of an experiment that needs the relay's lab.
-#[derive(Properties, PartialEq, Clone)]
-pub struct LabProps {
-    /// What `GET /api/lab` said.
-    pub lab: Lab,
+/// `#experiments`: the five experiments, each reading the lab from
+/// [`crate::hooks::LabProvider`].
+#[component]
+pub fn Experiments() -> Html {
+    let l = use_strings().lesson;
+    html! {
+        <section id="experiments" class="experiments" aria-labelledby="experiments-title">
+            <h2 id="experiments-title">{ l.exp_title }</h2>
+            <p class="intro">{ l.exp_intro }</p>
+            <div class="exp-grid">
+                <NoSocketApi />
+                <FetchRaw />
+                <WsRaw />
+                <BadPort />
+                <ThroughRelay />
+            </div>
+        </section>
+    }
 }
 
 /// Properties of [`Experiment`].
@@ -57,12 +71,7 @@ pub struct ExperimentProps {
 pub fn Experiment(props: &ExperimentProps) -> Html {
     let s = use_strings().lesson;
     let outcome = props.outcome;
-    let label = match outcome {
-        Outcome::Pending => s.outcome[0],
-        Outcome::Failed => s.outcome[1],
-        Outcome::Succeeded => s.outcome[2],
-        Outcome::Error => s.outcome[3],
-    };
+    let label = s.outcome.of(outcome);
     let onclick = props.onrun.reform(|_: MouseEvent| ());
     let disabled = props.running || props.unavailable.is_some();
     html! {
@@ -121,6 +130,12 @@ pub fn CaptureView(props: &CaptureViewProps) -> Html {
             }
         </div>
     }
+}
+
+/// Why an experiment that needs `port` cannot run here: the relay runs
+/// without the lab. Nothing while the lab is still being asked for.
+pub fn lab_missing(lab: &Lab, port: Option<u16>, s: &Lesson) -> Option<AttrValue> {
+    (port.is_none() && *lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))
 }
 
 /// The origin-relative host the page's experiments aim at: the recorder

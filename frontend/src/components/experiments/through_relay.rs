@@ -1,36 +1,26 @@
 //! Experiment 5: the same recorder, through a WebSocket to the relay, with a
 //! wire tap of its own to show what reached the TCP side.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{Experiment, LabProps};
+use super::probe::use_probe;
+use super::{lab_missing, Experiment};
 use crate::components::byte_dump::ByteDump;
 use crate::components::use_strings;
+use crate::hooks::use_lab;
 use crate::lab::{new_marker, relay_probe};
-use crate::state::experiments::{Lab, Outcome, RelayResult};
+use crate::state::experiments::{Outcome, RelayResult};
 
 const CODE: &str = "const ws = new WebSocket(\"/ws/recorder?tap=…\");\nws.onopen = () => ws.send(new Uint8Array([/* any bytes */]));";
 
 /// `#exp-relay`.
 #[component]
-pub fn ThroughRelay(props: &LabProps) -> Html {
+pub fn ThroughRelay() -> Html {
     let s = use_strings().lesson;
-    let result = use_state(|| None::<RelayResult>);
-    let running = use_state(|| false);
-    let available = props.lab.recorder_port().is_some();
-    let onrun = {
-        let (result, running) = (result.clone(), running.clone());
-        Callback::from(move |()| {
-            let (result, running) = (result.clone(), running.clone());
-            running.set(true);
-            spawn_local(async move {
-                let marker = new_marker();
-                result.set(Some(relay_probe(&marker).await));
-                running.set(false);
-            });
-        })
-    };
+    let lab = use_lab();
+    // Runs whenever asked: the Run button is what is withheld without a lab.
+    let probe = use_probe(Some(()), |()| async { relay_probe(&new_marker()).await });
+    let result = &probe.result;
     let outcome = result
         .as_ref()
         .map_or(Outcome::Pending, RelayResult::outcome);
@@ -60,8 +50,8 @@ pub fn ThroughRelay(props: &LabProps) -> Html {
     });
     html! {
         <Experiment id="exp-relay" title={s.relay_title} claim={s.relay_claim} code={CODE}
-            {outcome} running={*running} {onrun}
-            unavailable={(!available && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
+            {outcome} running={probe.running} onrun={probe.onrun.clone()}
+            unavailable={lab_missing(&lab, lab.recorder_port(), s)}>
             { body.unwrap_or_default() }
         </Experiment>
     }

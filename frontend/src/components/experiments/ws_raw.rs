@@ -2,26 +2,25 @@
 
 use yew::prelude::*;
 
-use super::probe::{use_probe, CaptureWait};
-use super::{recorder_url, CaptureView, Experiment, LabProps};
+use super::probe::{use_recorder_probe, WHOLE_HEAD};
+use super::{lab_missing, recorder_url, CaptureView, Experiment};
 use crate::components::use_strings;
+use crate::hooks::use_lab;
 use crate::i18n::Lesson;
-use crate::lab::{has_whole_head, socket_probe, CAPTURE_DEADLINE_MS};
-use crate::state::experiments::{DirectSocketResult, Lab, Outcome, SocketEnd};
+use crate::lab::socket_probe;
+use crate::state::experiments::{DirectSocketResult, Outcome, SocketEnd};
 
 /// `#exp-ws-raw`.
 #[component]
-pub fn WsRaw(props: &LabProps) -> Html {
+pub fn WsRaw() -> Html {
     let s = use_strings().lesson;
-    let port = props.lab.recorder_port();
-    let probe = use_probe(
+    let lab = use_lab();
+    let port = lab.recorder_port();
+    let probe = use_recorder_probe(
         port,
         "ws",
-        |url| async move { socket_probe(&url).await },
-        CaptureWait {
-            within_ms: CAPTURE_DEADLINE_MS,
-            done: has_whole_head,
-        },
+        socket_probe,
+        WHOLE_HEAD,
         |url, end, captured| DirectSocketResult { url, end, captured },
     );
     let result = &probe.result;
@@ -44,7 +43,7 @@ pub fn WsRaw(props: &LabProps) -> Html {
     html! {
         <Experiment id="exp-ws-raw" title={s.ws_title} claim={s.ws_claim} code={code}
             {outcome} running={probe.running} onrun={probe.onrun.clone()}
-            unavailable={(port.is_none() && props.lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))}>
+            unavailable={lab_missing(&lab, port, s)}>
             { body.unwrap_or_default() }
         </Experiment>
     }

@@ -7,13 +7,10 @@ use yew::prelude::*;
 
 use super::link::{use_line_link, LineLink, LinkEvent, LinkStatus};
 use super::link_bar::LinkBar;
+use crate::browser::now_ms;
 use crate::components::use_strings;
 use crate::scenarios::game::{ping_token, Game, GameAction, PING_INTERVAL_MS};
 use crate::scenarios::targets;
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
 
 fn send(link: &LineLink, command: Command) {
     // Not open: the buttons are disabled, and a key press is simply ignored.

@@ -10,6 +10,7 @@ use gloo::timers::callback::Interval;
 use protocol::scenarios::{LineBuffer, LINE_END};
 use yew::prelude::*;
 
+use crate::browser::now_ms;
 use crate::scenarios::frame_wire_bytes;
 use crate::scenarios::traffic::{Traffic, TrafficAction};
 use crate::socket::{ws_url_here, Socket, SocketEvent};
@@ -91,10 +92,6 @@ impl LineLink {
         }
         sent
     }
-}
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
 }
 
 /// The link to `target`, handing every [`LinkEvent`] to `on_event` (the

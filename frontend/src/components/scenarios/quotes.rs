@@ -4,66 +4,23 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::net::http::Request;
 use gloo::timers::callback::Interval;
-use protocol::scenarios::ticker::{self, quotes_url, QuoteBatch, SYMBOLS};
-use wasm_bindgen::JsCast;
+use protocol::scenarios::ticker::{self, SYMBOLS};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::link::{use_line_link, LinkEvent};
 use super::link_bar::LinkBar;
+use crate::api::poll_quotes;
+use crate::browser::now_ms;
 use crate::components::use_strings;
-use crate::json;
 use crate::scenarios::quotes::{
-    bar_percent, bounds, header_estimate, polyline, request_bytes, response_bytes, FeedStats,
-    Quotes, QuotesAction, POLL_INTERVAL_MS,
+    bar_percent, bounds, polyline, FeedStats, Quotes, QuotesAction, POLL_INTERVAL_MS,
 };
 use crate::scenarios::targets;
 
 const CHART_W: f64 = 320.0;
 const CHART_H: f64 = 120.0;
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// The body of the response to `url` as the browser's Resource Timing
-/// counted it (headers included), if it reports one. Entries are cleared
-/// after reading, so the buffer (250 entries by default) never fills.
-fn transfer_size(url: &str) -> Option<u64> {
-    let performance = gloo::utils::window().performance()?;
-    let entries = performance.get_entries_by_name(url);
-    let size = entries
-        .iter()
-        .rev()
-        .find_map(|e| e.dyn_into::<web_sys::PerformanceResourceTiming>().ok())
-        .map(|timing| timing.transfer_size() as u64);
-    performance.clear_resource_timings();
-    size
-}
-
-/// One poll: the batch, and the bytes the request and response took.
-async fn poll_once(since: u64) -> Result<(QuoteBatch, u64), String> {
-    let path = quotes_url(since);
-    let response = Request::get(&path)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let body = response.text().await.map_err(|e| e.to_string())?;
-    let batch: QuoteBatch = json::from_str(&body)?;
-    let headers: Vec<(String, String)> = response.headers().entries().collect();
-    let status_line = format!("HTTP/1.1 {} {}", response.status(), response.status_text());
-    let estimate = header_estimate(
-        &status_line,
-        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-    );
-    let received = response_bytes(transfer_size(&response.url()), estimate, body.len() as u64);
-    Ok((batch, request_bytes(&path) + received))
-}
 
 fn number(value: Option<f64>, decimals: usize) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
@@ -110,7 +67,7 @@ pub fn QuotesPanel() -> Html {
                     let (since, busy, alive) = (since.clone(), busy.clone(), alive.clone());
                     let dispatcher = dispatcher.clone();
                     spawn_local(async move {
-                        let result = poll_once(since.get().unwrap_or(0)).await;
+                        let result = poll_quotes(since.get().unwrap_or(0)).await;
                         busy.set(false);
                         if !alive.get() {
                             return;
@@ -124,7 +81,7 @@ pub fn QuotesPanel() -> Html {
                                     at_ms: now_ms(),
                                 }
                             }
-                            Err(why) => QuotesAction::PollFailed(why),
+                            Err(why) => QuotesAction::PollFailed(why.to_string()),
                         });
                     });
                 };

@@ -1,0 +1,15 @@
+//! The page's hooks, one concern each: the language, the relay's lab (a
+//! context), the wire tap, the target list and the session's WebSocket.
+//! Components call them; the state they keep is in `crate::state`.
+
+pub mod lab;
+pub mod lang;
+pub mod session;
+pub mod session_socket;
+pub mod wire_tap;
+
+pub use lab::{use_lab, LabProvider};
+pub use lang::use_lang;
+pub use session::{use_session, SessionHandle};
+pub use session_socket::{use_session_socket, SessionSocket};
+pub use wire_tap::use_wire_tap;
