@@ -192,7 +192,7 @@ async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
             None => return Err("no tap hello".into()),
         }
     };
-    result.url = with_tap(&ws_url_here("recorder")?, &id);
+    result.url = with_tap(&ws_url_here(protocol::scenarios::targets::RECORDER)?, &id);
     let events = Mailbox::new();
     let session = Socket::open(&result.url, events.callback())?;
     let deadline = deadline_in(STEP_DEADLINE_MS);

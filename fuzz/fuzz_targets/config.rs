@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(file) = relay::config::FileConfig::parse(text) {
         let _ = file.targets();
         let mut limits = relay::Limits::default();
-        file.apply_limits(&mut limits);
+        file.limits.apply(&mut limits);
     }
     let _ = relay::websockify::parse_token_file(text);
 });

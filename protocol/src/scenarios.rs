@@ -14,6 +14,23 @@ pub mod device;
 pub mod game;
 pub mod ticker;
 
+/// The relay targets of the built-in services, as named in `/ws/<target>`:
+/// the relay registers them under these names and the page connects to them.
+pub mod targets {
+    /// The echo service.
+    pub const ECHO: &str = "echo";
+    /// The lab's recorder.
+    pub const RECORDER: &str = "recorder";
+    /// The chat room.
+    pub const CHAT: &str = "chat";
+    /// The quote ticker.
+    pub const QUOTES: &str = "quotes";
+    /// The arena game.
+    pub const GAME: &str = "game";
+    /// The lamp.
+    pub const LAMP: &str = "lamp";
+}
+
 use std::collections::VecDeque;
 
 use thiserror::Error;

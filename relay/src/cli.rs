@@ -2,7 +2,7 @@
 //! services, print where to go, and run until Ctrl-C or SIGTERM.
 
 use std::io::Write as _;
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
@@ -10,16 +10,17 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    config::{Config, FileConfig},
-    services,
+    config::{Config, FileConfig, FileLimits},
+    services::{
+        builtins::{self, BuiltinListen, ECHO_LISTEN},
+        demos::{self, DemoListen},
+        lab::DEFAULT_RECORDER_LISTEN,
+    },
     targets::Target,
 };
 
 /// Where the relay listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-
-/// Default address of the built-in echo service.
-pub const DEFAULT_ECHO_LISTEN: &str = "127.0.0.1:7007";
 
 /// Bridges browser WebSockets to named TCP services and serves the
 /// Socket vs WebSocket playground.
@@ -53,11 +54,11 @@ pub struct Args {
     pub websockify_token_file: Option<PathBuf>,
 
     /// Address of the built-in echo service (target `echo`).
-    #[arg(long, default_value = DEFAULT_ECHO_LISTEN, value_name = "HOST:PORT")]
+    #[arg(long, default_value = ECHO_LISTEN, value_name = "HOST:PORT")]
     pub echo_listen: String,
 
     /// Address of the recorder, the raw TCP service the page's experiments aim at.
-    #[arg(long, default_value = services::lab::DEFAULT_RECORDER_LISTEN, value_name = "HOST:PORT")]
+    #[arg(long, default_value = DEFAULT_RECORDER_LISTEN, value_name = "HOST:PORT")]
     pub recorder_listen: String,
 
     /// Do not start the recorder and the bad-port listener (the experiments).
@@ -69,19 +70,19 @@ pub struct Args {
     pub no_demos: bool,
 
     /// Address of the chat room demo (target `chat`).
-    #[arg(long, default_value = "127.0.0.1:7009", value_name = "HOST:PORT")]
+    #[arg(long, default_value = demos::CHAT_LISTEN, value_name = "HOST:PORT")]
     pub chat_listen: String,
 
     /// Address of the quote ticker demo (target `quotes`).
-    #[arg(long, default_value = "127.0.0.1:7010", value_name = "HOST:PORT")]
+    #[arg(long, default_value = demos::QUOTES_LISTEN, value_name = "HOST:PORT")]
     pub quotes_listen: String,
 
     /// Address of the game demo (target `game`).
-    #[arg(long, default_value = "127.0.0.1:7011", value_name = "HOST:PORT")]
+    #[arg(long, default_value = demos::GAME_LISTEN, value_name = "HOST:PORT")]
     pub game_listen: String,
 
     /// Address of the lamp demo (target `lamp`).
-    #[arg(long, default_value = "127.0.0.1:7012", value_name = "HOST:PORT")]
+    #[arg(long, default_value = demos::LAMP_LISTEN, value_name = "HOST:PORT")]
     pub lamp_listen: String,
 
     /// Do not start the built-in echo service.
@@ -200,92 +201,13 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         Some(path) => FileConfig::load(path)?,
         None => FileConfig::default(),
     };
-    let mut config = Config {
-        dist_dir: args.dist.clone(),
-        no_tap: args.no_tap,
-        ws_echo: args.ws_echo,
-        trusted_proxies: args.trusted_proxies.clone(),
-        proxy_protocol: args.proxy_protocol,
-        public_hosts: [&args.public_hosts[..], &file.public_hosts[..]].concat(),
-        ..Config::default()
-    };
-    file.apply_limits(&mut config.limits);
-    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        config.tls = Some(crate::tls::load_acceptor(cert, key)?);
-    }
-    for origin in &args.allow_origins {
-        config.origins.allow(origin);
-    }
-    if let Some(bytes) = args.max_message_bytes {
-        config.limits.max_message_bytes = bytes;
-    }
-    if let Some(n) = args.max_sessions {
-        config.limits.max_sessions = n;
-    }
-    if let Some(n) = args.max_sessions_per_ip {
-        config.limits.max_sessions_per_ip = n;
-    }
-    if let Some(ms) = args.connect_timeout_ms {
-        config.limits.connect_timeout = Duration::from_millis(ms);
-    }
-
+    let mut config = config_from(&args, &file)?;
     let shutdown = CancellationToken::new();
-    let mut banner = Vec::new();
-    if !args.no_echo {
-        let listener = TcpListener::bind(&args.echo_listen)
-            .await
-            .with_context(|| {
-                format!(
-                    "cannot listen for the echo service on {} (use --echo-listen or --no-echo)",
-                    args.echo_listen
-                )
-            })?;
-        let addr = listener.local_addr()?;
-        let mut echo = Target::new("echo", &addr.to_string(), services::echo::DESCRIPTION)?;
-        echo.builtin = true;
-        config.targets.add(echo)?;
-        banner.push(format!("echo service:  nc {} {}", addr.ip(), addr.port()));
-        tokio::spawn(services::serve(
-            "echo",
-            listener,
-            shutdown.clone(),
-            services::echo::handle,
-        ));
-    }
-    if !args.no_lab {
-        banner.extend(services::lab::start(&mut config, &args.recorder_listen, &shutdown).await?);
-    }
-    if !args.no_demos {
-        let listen = services::demos::DemoListen {
-            chat: args.chat_listen.clone(),
-            ticker: args.quotes_listen.clone(),
-            game: args.game_listen.clone(),
-            device: args.lamp_listen.clone(),
-            ..Default::default()
-        };
-        let demos = services::demos::start(&mut config, &listen, &shutdown)
-            .await
-            .context(
-                "use --chat-listen/--quotes-listen/--game-listen/--lamp-listen or --no-demos",
-            )?;
-        banner.extend(demos.banner);
-        config.market = Some(demos.market);
-    }
-    for target in file.targets()? {
+    let started = builtins::start(&builtin_listen(&args), &shutdown).await?;
+    for target in started.targets {
         config.targets.add(target)?;
     }
-    if let Some(path) = &args.websockify_token_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read websockify token file {}", path.display()))?;
-        let targets = crate::websockify::parse_token_file(&text)
-            .with_context(|| format!("in {}", path.display()))?;
-        for target in targets {
-            config.targets.add(target)?;
-        }
-    }
-    for spec in &args.targets {
-        config.targets.add(Target::parse_spec(spec)?)?;
-    }
+    add_configured_targets(&mut config, &args, &file)?;
 
     let listen = args
         .listen
@@ -310,6 +232,81 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
         tracing::info!("shutting down");
         signal_token.cancel();
     });
+    print_banner(&config, addr, &started.banner);
+    crate::run(listener, config, started.builtins, shutdown).await
+}
+
+/// The configuration the flags and the file describe (flags win).
+fn config_from(args: &Args, file: &FileConfig) -> anyhow::Result<Config> {
+    let mut config = Config {
+        dist_dir: args.dist.clone(),
+        no_tap: args.no_tap,
+        ws_echo: args.ws_echo,
+        trusted_proxies: args.trusted_proxies.clone(),
+        proxy_protocol: args.proxy_protocol,
+        public_hosts: [&args.public_hosts[..], &file.public_hosts[..]].concat(),
+        ..Config::default()
+    };
+    file.limits.apply(&mut config.limits);
+    let flags = FileLimits {
+        max_message_bytes: args.max_message_bytes,
+        connect_timeout_ms: args.connect_timeout_ms,
+        max_sessions: args.max_sessions,
+        max_sessions_per_ip: args.max_sessions_per_ip,
+        ..FileLimits::default()
+    };
+    flags.apply(&mut config.limits);
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(crate::tls::load_acceptor(cert, key)?);
+    }
+    for origin in &args.allow_origins {
+        config.origins.allow(origin);
+    }
+    Ok(config)
+}
+
+/// Where the flags ask the built-in services to listen.
+fn builtin_listen(args: &Args) -> BuiltinListen {
+    BuiltinListen {
+        echo: (!args.no_echo).then(|| args.echo_listen.clone()),
+        recorder: (!args.no_lab).then(|| args.recorder_listen.clone()),
+        demos: (!args.no_demos).then(|| DemoListen {
+            chat: args.chat_listen.clone(),
+            ticker: args.quotes_listen.clone(),
+            game: args.game_listen.clone(),
+            device: args.lamp_listen.clone(),
+            ..DemoListen::default()
+        }),
+    }
+}
+
+/// After the built-in ones: the file's targets, the websockify token file's,
+/// then the flags'.
+fn add_configured_targets(
+    config: &mut Config,
+    args: &Args,
+    file: &FileConfig,
+) -> anyhow::Result<()> {
+    for target in file.targets()? {
+        config.targets.add(target)?;
+    }
+    if let Some(path) = &args.websockify_token_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read websockify token file {}", path.display()))?;
+        let targets = crate::websockify::parse_token_file(&text)
+            .with_context(|| format!("in {}", path.display()))?;
+        for target in targets {
+            config.targets.add(target)?;
+        }
+    }
+    for spec in &args.targets {
+        config.targets.add(Target::parse_spec(spec)?)?;
+    }
+    Ok(())
+}
+
+/// Tells the person who started the relay where to go.
+fn print_banner(config: &Config, addr: SocketAddr, services: &[String]) {
     let scheme = if config.tls.is_some() {
         "https"
     } else {
@@ -317,7 +314,7 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     };
     let names: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
     let mut text = format!("playground:    {scheme}://{addr}/\n");
-    for line in &banner {
+    for line in services {
         text.push_str(line);
         text.push('\n');
     }
@@ -331,8 +328,6 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     {
         tracing::warn!(%err, "cannot print the banner");
     }
-
-    crate::run(listener, config, shutdown).await
 }
 
 /// Ctrl-C and (on Unix) SIGTERM, registered up front.

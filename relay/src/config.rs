@@ -18,7 +18,8 @@ use serde::Deserialize;
 
 use crate::targets::{Target, Targets};
 
-/// Everything [`crate::run`] needs besides the listener.
+/// Everything [`crate::run`] needs besides the listener and the built-in
+/// services' handles: plain data.
 #[derive(Clone, Default)]
 pub struct Config {
     /// Named TCP targets (the built-in demo services included).
@@ -43,14 +44,8 @@ pub struct Config {
     /// Serve `/ws-echo`, a WebSocket endpoint echoing messages itself (for
     /// conformance tests of the WebSocket layer).
     pub ws_echo: bool,
-    /// The demo market behind the ticker, when the demos run (serves /api/quotes).
-    pub market: Option<std::sync::Arc<crate::services::ticker::Market>>,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.
     pub no_tap: bool,
-    /// What the page's live experiments can aim at (see [`crate::services::lab`]).
-    pub lab: protocol::LabInfo,
-    /// The recorder's captures, when the lab runs.
-    pub recorder_log: Option<std::sync::Arc<crate::services::recorder::RecorderLog>>,
 }
 
 /// Size limits and timeouts, each with a safe default.
@@ -185,31 +180,34 @@ impl FileConfig {
         }
         Ok(out)
     }
+}
 
-    /// Applies the file's limits over `limits`.
-    pub fn apply_limits(&self, limits: &mut Limits) {
-        if let Some(bytes) = self.limits.max_message_bytes {
+impl FileLimits {
+    /// Sets each limit given here over `limits` (the file's, then the flags',
+    /// through this one overlay).
+    pub fn apply(&self, limits: &mut Limits) {
+        if let Some(bytes) = self.max_message_bytes {
             limits.max_message_bytes = bytes;
         }
-        if let Some(ms) = self.limits.connect_timeout_ms {
+        if let Some(ms) = self.connect_timeout_ms {
             limits.connect_timeout = Duration::from_millis(ms);
         }
-        if let Some(secs) = self.limits.keepalive_secs {
+        if let Some(secs) = self.keepalive_secs {
             limits.keepalive = Duration::from_secs(secs.max(1));
         }
-        if let Some(ms) = self.limits.request_timeout_ms {
+        if let Some(ms) = self.request_timeout_ms {
             limits.request_timeout = Duration::from_millis(ms.max(1));
         }
-        if let Some(n) = self.limits.max_sessions {
+        if let Some(n) = self.max_sessions {
             limits.max_sessions = n;
         }
-        if let Some(n) = self.limits.max_sessions_per_ip {
+        if let Some(n) = self.max_sessions_per_ip {
             limits.max_sessions_per_ip = n;
         }
-        if let Some(secs) = self.limits.idle_timeout_secs {
+        if let Some(secs) = self.idle_timeout_secs {
             limits.idle_timeout = Duration::from_secs(secs.max(1));
         }
-        if let Some(secs) = self.limits.upstream_stall_secs {
+        if let Some(secs) = self.upstream_stall_secs {
             limits.upstream_stall = Duration::from_secs(secs.max(1));
         }
     }
@@ -237,7 +235,7 @@ mod tests {
         assert_eq!(targets[1].address, "127.0.0.1:25");
         assert_eq!(targets[1].description, "mail");
         let mut limits = Limits::default();
-        file.apply_limits(&mut limits);
+        file.limits.apply(&mut limits);
         assert_eq!(limits.connect_timeout, Duration::from_millis(250));
         assert_eq!(
             limits.max_message_bytes,

@@ -41,14 +41,21 @@ pub use targets::{Target, Targets};
 
 /// Serves the playground on `listener` until `shutdown` is cancelled, then
 /// closes open sessions with 1001 and waits (up to the configured deadline)
-/// for them to finish. The relay answers to the loopback names, the
+/// for them to finish. `builtins` are the handles of the built-in services
+/// that run beside it (see `services::builtins`). The relay answers to the loopback names, the
 /// listener's address and `config.public_hosts`.
 pub async fn run(
     listener: TcpListener,
     config: Config,
+    builtins: services::builtins::Builtins,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let hosts = hosts::KnownHosts::new(listener.local_addr()?, &config.public_hosts)?;
-    let state = Arc::new(state::AppState::new(config, hosts, shutdown.clone()));
+    let state = Arc::new(state::AppState::new(
+        config,
+        builtins,
+        hosts,
+        shutdown.clone(),
+    ));
     server::serve(listener, state, shutdown).await
 }

@@ -131,7 +131,7 @@ async fn request_started(
 
 /// Quotes after `?since=SEQ`, for pages that poll instead of holding a WebSocket.
 async fn quotes(State(state): State<Arc<AppState>>, Query(query): Query<QuotesQuery>) -> Response {
-    let Some(market) = &state.config.market else {
+    let Some(market) = &state.builtins.market else {
         return (
             StatusCode::NOT_FOUND,
             "this relay runs without the demos (--no-demos)\n",
@@ -156,7 +156,7 @@ async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     // Taps depend on --no-tap alone, not on whether the lab's listeners run.
     Json(protocol::LabInfo {
         tap: state.taps.enabled(),
-        ..state.config.lab.clone()
+        ..state.builtins.lab.clone()
     })
 }
 
@@ -172,7 +172,7 @@ async fn recorder_captures(
         )
             .into_response();
     }
-    let Some(log) = &state.config.recorder_log else {
+    let Some(log) = &state.builtins.recorder_log else {
         return (
             StatusCode::NOT_FOUND,
             "this relay runs without the lab (--no-lab)\n",

@@ -5,12 +5,17 @@ use std::sync::Arc;
 
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use crate::{caps::SessionCaps, config::Config, hosts::KnownHosts, metrics::Metrics, tap::TapHub};
+use crate::{
+    caps::SessionCaps, config::Config, hosts::KnownHosts, metrics::Metrics,
+    services::builtins::Builtins, tap::TapHub,
+};
 
 /// State shared by every request.
 pub struct AppState {
     /// The relay's configuration.
     pub config: Config,
+    /// The built-in services' handles (the market, the recorders' log).
+    pub builtins: Builtins,
     /// The names the relay answers to (see `crate::hosts`).
     pub hosts: KnownHosts,
     /// Cancelled when the relay shuts down; sessions then close with 1001.
@@ -27,7 +32,12 @@ pub struct AppState {
 
 impl AppState {
     /// State for a relay with this configuration, reached by these names.
-    pub fn new(config: Config, hosts: KnownHosts, shutdown: CancellationToken) -> Self {
+    pub fn new(
+        config: Config,
+        builtins: Builtins,
+        hosts: KnownHosts,
+        shutdown: CancellationToken,
+    ) -> Self {
         Self {
             taps: TapHub::new(!config.no_tap),
             caps: SessionCaps::new(
@@ -36,6 +46,7 @@ impl AppState {
             ),
             metrics: Metrics::default(),
             hosts,
+            builtins,
             config,
             shutdown,
             sessions: TaskTracker::new(),

@@ -13,7 +13,10 @@ use browser::Browser;
 use common::TestRelay;
 use fantoccini::Locator;
 use protocol::scenarios::LineBuffer;
-use relay::services::demos::{self, DemoAddrs, DemoListen};
+use relay::services::{
+    builtins::BuiltinListen,
+    demos::{DemoAddrs, DemoListen},
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
@@ -28,20 +31,21 @@ async fn scenario_relay() -> (TestRelay, DemoAddrs, CancellationToken) {
         "no built page in {}: run `trunk build --release` (cargo xtask test does)",
         dist.display()
     );
-    let mut config = relay::Config {
+    let config = relay::Config {
         dist_dir: Some(dist),
         ..Default::default()
     };
-    let stop_demos = CancellationToken::new();
-    let listen = DemoListen {
-        quote_interval: Duration::from_millis(100),
-        ..DemoListen::ephemeral()
+    let listen = BuiltinListen {
+        demos: Some(DemoListen {
+            quote_interval: Duration::from_millis(100),
+            ..DemoListen::ephemeral()
+        }),
+        ..BuiltinListen::none()
     };
-    let demos = demos::start(&mut config, &listen, &stop_demos)
-        .await
-        .unwrap();
-    config.market = Some(demos.market);
-    (TestRelay::start_with(config).await, demos.addrs, stop_demos)
+    let (relay, builtins) = TestRelay::start_with_builtins(config, &listen).await;
+    let stop_demos = relay.shutdown.clone();
+    let addrs = builtins.demo_addrs.expect("the demos run");
+    (relay, addrs, stop_demos)
 }
 
 /// A raw TCP client of a demo service, as `nc` would be.

@@ -153,17 +153,15 @@ async fn metrics_count_sessions_bytes_and_refusals() {
 #[tokio::test]
 async fn quotes_can_be_polled_over_http() {
     use protocol::scenarios::ticker::QuoteBatch;
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    let mut config = relay::Config::default();
-    let listen = relay::services::demos::DemoListen {
-        quote_interval: std::time::Duration::from_millis(20),
-        ..relay::services::demos::DemoListen::ephemeral()
+    use relay::services::{builtins::BuiltinListen, demos::DemoListen};
+    let listen = BuiltinListen {
+        demos: Some(DemoListen {
+            quote_interval: std::time::Duration::from_millis(20),
+            ..DemoListen::ephemeral()
+        }),
+        ..BuiltinListen::none()
     };
-    let demos = relay::services::demos::start(&mut config, &listen, &shutdown)
-        .await
-        .unwrap();
-    config.market = Some(demos.market);
-    let relay = TestRelay::start_with(config).await;
+    let (relay, _) = TestRelay::start_with_builtins(relay::Config::default(), &listen).await;
 
     let mut batch: Option<QuoteBatch> = None;
     for _ in 0..250 {
@@ -193,5 +191,4 @@ async fn quotes_can_be_polled_over_http() {
         common::http_get(relay.addr, "/api/quotes?since=x").await.0,
         400
     );
-    shutdown.cancel();
 }

@@ -118,7 +118,13 @@ fn test() -> Result<(), String> {
     sh::step("unit and integration tests (host)");
     cargo(["test", "--workspace"]).run()?;
     sh::step("frontend component tests (wasm-bindgen-test in headless Chromium)");
-    let mut component = vec!["test", "-p", "frontend", "--target", "wasm32-unknown-unknown"];
+    let mut component = vec![
+        "test",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
     let frontend_tests = test_files("frontend/tests", |_| true)?;
     component.extend(frontend_tests.iter().flat_map(|t| ["--test", t.as_str()]));
     cargo(component)

@@ -9,17 +9,8 @@ pub mod lamp;
 pub mod quotes;
 pub mod traffic;
 
-/// The relay target of each scenario, as named in `/ws/<target>`.
-pub mod targets {
-    /// The chat room.
-    pub const CHAT: &str = "chat";
-    /// The quote ticker.
-    pub const QUOTES: &str = "quotes";
-    /// The arena game.
-    pub const GAME: &str = "game";
-    /// The lamp.
-    pub const LAMP: &str = "lamp";
-}
+/// The relay target of each scenario, as the relay names them.
+pub use protocol::scenarios::targets;
 
 /// Bytes of a WebSocket frame header for a payload of `payload_len` bytes:
 /// 2, 4 or 10, plus the 4-byte masking key on frames a browser sends

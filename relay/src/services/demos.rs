@@ -1,5 +1,6 @@
 //! The scenario services from the article (chat room, live quotes, online
-//! game, remote control), started together, and the line plumbing they share.
+//! game, remote control), started together; the line plumbing they share is
+//! in `line`.
 //!
 //! Each service keeps its shared state behind a `std::sync::Mutex` held only
 //! for quick, non-blocking work, and fans changes out over a bounded
@@ -7,30 +8,15 @@
 //! own socket, so a client that stops reading stalls nobody but itself: it
 //! falls behind the channel and is told how many messages it missed.
 
-use std::{
-    fmt::Display,
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use protocol::scenarios::{LineBuffer, LineError, LINE_END};
-use tokio::{
-    io::{self, AsyncReadExt, AsyncWriteExt},
-    net::{
-        tcp::{OwnedReadHalf, OwnedWriteHalf},
-        TcpListener, TcpStream,
-    },
-    sync::broadcast::{self, error::RecvError},
-};
+use protocol::scenarios::targets;
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::{chat, device, game, ticker};
-use crate::{config::Config, targets::Target};
-
-/// Messages a broadcast channel holds for its slowest reader before that
-/// reader starts missing the oldest ones.
-pub const BROADCAST_CAPACITY: usize = 256;
+use super::{banner_line, builtin_target, chat, device, game, line::clock_seed, ticker};
+use crate::targets::Target;
 
 /// Where each scenario service listens, and how fast the market moves.
 #[derive(Debug, Clone)]
@@ -47,14 +33,23 @@ pub struct DemoListen {
     pub quote_interval: Duration,
 }
 
+/// Default address of the chat room.
+pub const CHAT_LISTEN: &str = "127.0.0.1:7009";
+/// Default address of the quote ticker.
+pub const QUOTES_LISTEN: &str = "127.0.0.1:7010";
+/// Default address of the game.
+pub const GAME_LISTEN: &str = "127.0.0.1:7011";
+/// Default address of the lamp.
+pub const LAMP_LISTEN: &str = "127.0.0.1:7012";
+
 impl Default for DemoListen {
     /// Loopback ports 7009 to 7012, five quotes a second.
     fn default() -> Self {
         Self {
-            chat: "127.0.0.1:7009".into(),
-            ticker: "127.0.0.1:7010".into(),
-            game: "127.0.0.1:7011".into(),
-            device: "127.0.0.1:7012".into(),
+            chat: CHAT_LISTEN.into(),
+            ticker: QUOTES_LISTEN.into(),
+            game: GAME_LISTEN.into(),
+            device: LAMP_LISTEN.into(),
             quote_interval: ticker::DEFAULT_QUOTE_INTERVAL,
         }
     }
@@ -76,6 +71,8 @@ impl DemoListen {
 
 /// What [`start`] started.
 pub struct Demos {
+    /// The targets `chat`, `quotes`, `game` and `lamp`.
+    pub targets: Vec<Target>,
     /// Lines for the start-up banner, e.g. `chat:          nc 127.0.0.1 7009`.
     pub banner: Vec<String>,
     /// The market behind the ticker, for `GET /api/quotes`.
@@ -97,13 +94,9 @@ pub struct DemoAddrs {
     pub device: std::net::SocketAddr,
 }
 
-/// Binds the chat room, ticker, game and lamp, adds the targets `chat`,
-/// `quotes`, `game` and `lamp`, and runs them until `shutdown`.
-pub async fn start(
-    config: &mut Config,
-    listen: &DemoListen,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<Demos> {
+/// Binds the chat room, ticker, game and lamp and runs them until
+/// `shutdown`; returns their targets `chat`, `quotes`, `game` and `lamp`.
+pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow::Result<Demos> {
     let chat_listener = bind("chat", &listen.chat).await?;
     let ticker_listener = bind("ticker", &listen.ticker).await?;
     let game_listener = bind("game", &listen.game).await?;
@@ -115,22 +108,16 @@ pub async fn start(
         device: device_listener.local_addr()?,
     };
     let services = [
-        ("chat", addrs.chat, chat::DESCRIPTION),
-        ("quotes", addrs.ticker, ticker::DESCRIPTION),
-        ("game", addrs.game, game::DESCRIPTION),
-        ("lamp", addrs.device, device::DESCRIPTION),
+        (targets::CHAT, addrs.chat, chat::DESCRIPTION),
+        (targets::QUOTES, addrs.ticker, ticker::DESCRIPTION),
+        (targets::GAME, addrs.game, game::DESCRIPTION),
+        (targets::LAMP, addrs.device, device::DESCRIPTION),
     ];
     let mut banner = Vec::new();
+    let mut demo_targets = Vec::new();
     for (name, addr, description) in services {
-        let mut target = Target::new(name, &addr.to_string(), description)?;
-        target.builtin = true;
-        config.targets.add(target)?;
-        banner.push(format!(
-            "{:<15}nc {} {}",
-            format!("{name}:"),
-            addr.ip(),
-            addr.port()
-        ));
+        demo_targets.push(builtin_target(name, addr, description)?);
+        banner.push(banner_line(name, addr));
     }
 
     let room = chat::ChatRoom::new();
@@ -163,6 +150,7 @@ pub async fn start(
         move |stream, token| device::handle(stream, token, lamp.clone()),
     ));
     Ok(Demos {
+        targets: demo_targets,
         banner,
         market,
         addrs,
@@ -173,136 +161,4 @@ async fn bind(service: &str, addr: &str) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen for the {service} demo on {addr}"))
-}
-
-/// What a connection's next turn brings.
-#[derive(Debug)]
-pub(crate) enum Event<T> {
-    /// A line from the client, or why it was dropped.
-    Line(Result<String, LineError>),
-    /// A message from the service's broadcast channel.
-    Broadcast(T),
-    /// This client fell behind and the channel dropped this many messages.
-    Missed(u64),
-    /// The client closed, the channel closed, or the service is shutting down.
-    End,
-}
-
-/// One client's connection, read and written as lines.
-pub(crate) struct LineConn {
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
-    lines: LineBuffer,
-    chunk: Box<[u8]>,
-    eof: bool,
-}
-
-impl LineConn {
-    pub(crate) fn new(stream: TcpStream) -> Self {
-        let (read, write) = stream.into_split();
-        Self {
-            read,
-            write,
-            lines: LineBuffer::new(),
-            chunk: vec![0; 4096].into_boxed_slice(),
-            eof: false,
-        }
-    }
-
-    /// Sends `line` and its `\r\n`.
-    pub(crate) async fn send(&mut self, line: impl Display) -> io::Result<()> {
-        let text = format!("{line}{LINE_END}");
-        self.write.write_all(text.as_bytes()).await
-    }
-
-    /// The next line from the client; `None` once it closed its side.
-    /// Cancel-safe: progress is kept in `self` between awaits.
-    pub(crate) async fn next_line(&mut self) -> io::Result<Option<Result<String, LineError>>> {
-        loop {
-            if let Some(line) = self.lines.next_line() {
-                return Ok(Some(line));
-            }
-            if self.eof {
-                return Ok(self.lines.finish());
-            }
-            let n = self.read.read(&mut self.chunk).await?;
-            if n == 0 {
-                self.eof = true;
-            } else {
-                self.lines.push(&self.chunk[..n]);
-            }
-        }
-    }
-
-    /// Waits for whichever comes first: a client line, a broadcast, or the end.
-    pub(crate) async fn next_event<T: Clone>(
-        &mut self,
-        rx: &mut broadcast::Receiver<T>,
-        shutdown: &CancellationToken,
-    ) -> io::Result<Event<T>> {
-        tokio::select! {
-            line = self.next_line() => Ok(line?.map_or(Event::End, Event::Line)),
-            message = rx.recv() => Ok(match message {
-                Ok(message) => Event::Broadcast(message),
-                Err(RecvError::Lagged(n)) => Event::Missed(n),
-                Err(RecvError::Closed) => Event::End,
-            }),
-            () = shutdown.cancelled() => Ok(Event::End),
-        }
-    }
-}
-
-/// A small seeded PRNG (SplitMix64): enough for prices and coin spots, and
-/// reproducible in tests.
-#[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform-enough in `0..n` (`n > 0`).
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
-
-/// A seed that differs from run to run.
-pub(crate) fn clock_seed() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0x5EED)
-}
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rng_is_reproducible_and_in_range() {
-        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
-        let xs: Vec<u64> = (0..100).map(|_| a.below(10)).collect();
-        let ys: Vec<u64> = (0..100).map(|_| b.below(10)).collect();
-        assert_eq!(xs, ys);
-        assert!(xs.iter().all(|x| *x < 10));
-        assert!((0..10).all(|v| xs.contains(&v)), "every value shows up");
-    }
 }

@@ -12,7 +12,7 @@ use protocol::scenarios::{
 use tokio::{io, net::TcpStream, sync::broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::demos::{Event, LineConn, BROADCAST_CAPACITY};
+use super::line::{Event, LineConn, BROADCAST_CAPACITY};
 
 /// What the page shows next to the `lamp` target.
 pub const DESCRIPTION: &str =

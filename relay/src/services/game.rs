@@ -14,7 +14,7 @@ use protocol::scenarios::{
 use tokio::{io, net::TcpStream, sync::broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::demos::{Event, LineConn, Rng, BROADCAST_CAPACITY};
+use super::line::{Event, LineConn, Rng, BROADCAST_CAPACITY};
 
 /// What the page shows next to the `game` target.
 pub const DESCRIPTION: &str =

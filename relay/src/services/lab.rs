@@ -5,34 +5,42 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use protocol::{api::BAD_PORT_CANDIDATES, LabInfo};
+use protocol::{api::BAD_PORT_CANDIDATES, scenarios::targets::RECORDER, LabInfo};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::recorder::{self, RecorderLog};
-use crate::{config::Config, targets::Target};
+use super::{
+    banner_line, builtin_target,
+    recorder::{self, RecorderLog},
+};
+use crate::targets::Target;
 
 /// Default address of the recorder.
 pub const DEFAULT_RECORDER_LISTEN: &str = "127.0.0.1:7008";
 
+/// What [`start`] started.
+pub struct Lab {
+    /// The `recorder` target.
+    pub target: Target,
+    /// Lines for the start-up banner.
+    pub banner: Vec<String>,
+    /// What the recorders received, for `/api/recorder/<marker>`.
+    pub log: Arc<RecorderLog>,
+    /// The ports the page's experiments aim at (`tap` is the relay's to say).
+    pub info: LabInfo,
+}
+
 /// Binds the recorder at `recorder_listen` and on the first free bad port,
-/// adds the `recorder` target, and fills in `config.lab`. Returns lines for
-/// the start-up banner.
-pub async fn start(
-    config: &mut Config,
-    recorder_listen: &str,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<Vec<String>> {
+/// and runs them until `shutdown`.
+pub async fn start(recorder_listen: &str, shutdown: &CancellationToken) -> anyhow::Result<Lab> {
     let log = Arc::new(RecorderLog::default());
     let listener = TcpListener::bind(recorder_listen)
         .await
         .with_context(|| format!("cannot listen for the recorder on {recorder_listen} (use --recorder-listen or --no-lab)"))?;
     let addr = listener.local_addr()?;
     spawn_recorder(listener, log.clone(), shutdown);
-    let mut recorder = Target::new("recorder", &addr.to_string(), recorder::DESCRIPTION)?;
-    recorder.builtin = true;
-    config.targets.add(recorder)?;
-    let mut banner = vec![format!("recorder:      nc {} {}", addr.ip(), addr.port())];
+    let target = builtin_target(RECORDER, addr, recorder::DESCRIPTION)?;
+    let mut banner = vec![banner_line(RECORDER, addr)];
 
     let mut bad_port = None;
     for port in BAD_PORT_CANDIDATES {
@@ -49,13 +57,17 @@ pub async fn start(
     if bad_port.is_none() {
         tracing::warn!("no port on the bad-ports list could be bound; that experiment is off");
     }
-    config.lab = LabInfo {
+    let info = LabInfo {
         recorder_port: Some(addr.port()),
         bad_port,
-        tap: !config.no_tap,
+        tap: false,
     };
-    config.recorder_log = Some(log);
-    Ok(banner)
+    Ok(Lab {
+        target,
+        banner,
+        log,
+        info,
+    })
 }
 
 fn spawn_recorder(listener: TcpListener, log: Arc<RecorderLog>, shutdown: &CancellationToken) {

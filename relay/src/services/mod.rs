@@ -2,20 +2,43 @@
 //! playground works with nothing else installed. Each is reachable with `nc`
 //! as well as through the relay.
 
+pub mod builtins;
 pub mod chat;
 pub mod demos;
 pub mod device;
 pub mod echo;
 pub mod game;
 pub mod lab;
+pub mod line;
 pub mod recorder;
 pub mod ticker;
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tracing::Instrument;
+
+/// The target of a built-in service listening at `addr`.
+pub fn builtin_target(
+    name: &str,
+    addr: SocketAddr,
+    description: &str,
+) -> anyhow::Result<crate::Target> {
+    let mut target = crate::Target::new(name, &addr.to_string(), description)?;
+    target.builtin = true;
+    Ok(target)
+}
+
+/// The start-up banner's line for a service, e.g. `chat:          nc 127.0.0.1 7009`.
+pub fn banner_line(label: &str, addr: SocketAddr) -> String {
+    format!(
+        "{:<15}nc {} {}",
+        format!("{label}:"),
+        addr.ip(),
+        addr.port()
+    )
+}
 
 /// Accepts connections on `listener` and runs `handle` for each, one task per
 /// connection, until `shutdown` is cancelled. Accept errors (e.g. out of file

@@ -22,7 +22,7 @@ use protocol::scenarios::{
 use tokio::{io, net::TcpStream, sync::broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::demos::{now_ms, Event, LineConn, Rng, BROADCAST_CAPACITY};
+use super::line::{now_ms, Event, LineConn, Rng, BROADCAST_CAPACITY};
 
 /// What the page shows next to the `quotes` target.
 pub const DESCRIPTION: &str = "demo: live stock quotes, pushed as they change (QUOTE lines)";

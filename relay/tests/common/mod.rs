@@ -6,7 +6,10 @@ pub mod binary;
 
 use std::{net::SocketAddr, time::Duration};
 
-use relay::{Config, Target};
+use relay::{
+    services::builtins::{self, BuiltinListen, Builtins},
+    Config, Target,
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -36,12 +39,36 @@ impl TestRelay {
         Self::start_with(config).await
     }
 
-    /// Starts a relay with a full config.
+    /// Starts a relay with a full config and no built-in services.
     pub async fn start_with(config: Config) -> Self {
+        Self::run(config, Builtins::default(), CancellationToken::new()).await
+    }
+
+    /// Starts the built-in services `listen` names (stopped with the relay),
+    /// then a relay with `config` and their targets; returns their handles too.
+    pub async fn start_with_builtins(
+        mut config: Config,
+        listen: &BuiltinListen,
+    ) -> (Self, Builtins) {
+        let shutdown = CancellationToken::new();
+        let started = builtins::start(listen, &shutdown).await.unwrap();
+        let mut targets = relay::Targets::default();
+        for target in started
+            .targets
+            .into_iter()
+            .chain(config.targets.iter().cloned())
+        {
+            targets.add(target).unwrap();
+        }
+        config.targets = targets;
+        let handles = started.builtins.clone();
+        (Self::run(config, started.builtins, shutdown).await, handles)
+    }
+
+    async fn run(config: Config, builtins: Builtins, shutdown: CancellationToken) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let shutdown = CancellationToken::new();
-        let task = tokio::spawn(relay::run(listener, config, shutdown.clone()));
+        let task = tokio::spawn(relay::run(listener, config, builtins, shutdown.clone()));
         Self {
             addr,
             shutdown,
@@ -50,19 +77,12 @@ impl TestRelay {
     }
 
     /// Starts a relay with the lab (recorder on a free port, bad-port listener).
-    pub async fn start_lab(mut config: Config) -> Self {
-        let lab_shutdown = CancellationToken::new();
-        relay::services::lab::start(&mut config, "127.0.0.1:0", &lab_shutdown)
-            .await
-            .unwrap();
-        let relay = Self::start_with(config).await;
-        // Stop the lab listeners with the relay.
-        let token = relay.shutdown.clone();
-        tokio::spawn(async move {
-            token.cancelled().await;
-            lab_shutdown.cancel();
-        });
-        relay
+    pub async fn start_lab(config: Config) -> Self {
+        let lab = BuiltinListen {
+            recorder: Some("127.0.0.1:0".into()),
+            ..BuiltinListen::none()
+        };
+        Self::start_with_builtins(config, &lab).await.0
     }
 
     pub fn ws_url(&self, target: &str) -> String {

@@ -6,7 +6,7 @@ use super::*;
 async fn chat_room_joins_nc_users_and_browsers() {
     let running = start_demos(Duration::from_secs(3600)).await;
     let chat = running.demos.addrs.chat;
-    let relay = TestRelay::start_with(running.config.clone()).await;
+    let relay = TestRelay::start_with(running.config()).await;
 
     let mut alice = Client::tcp(chat).await;
     assert_eq!(

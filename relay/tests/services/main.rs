@@ -148,8 +148,18 @@ impl Client {
 /// The scenario services on free ports, stopped when this drops.
 struct Running {
     demos: Demos,
-    config: Config,
     shutdown: CancellationToken,
+}
+
+impl Running {
+    /// A relay configuration with the demos' targets.
+    fn config(&self) -> Config {
+        let mut config = Config::default();
+        for target in &self.demos.targets {
+            config.targets.add(target.clone()).unwrap();
+        }
+        config
+    }
 }
 
 impl Drop for Running {
@@ -159,25 +169,20 @@ impl Drop for Running {
 }
 
 async fn start_demos(quote_interval: Duration) -> Running {
-    let mut config = Config::default();
     let shutdown = CancellationToken::new();
     let listen = DemoListen {
         quote_interval,
         ..DemoListen::ephemeral()
     };
-    let demos = demos::start(&mut config, &listen, &shutdown).await.unwrap();
-    Running {
-        demos,
-        config,
-        shutdown,
-    }
+    let demos = demos::start(&listen, &shutdown).await.unwrap();
+    Running { demos, shutdown }
 }
 
 #[tokio::test]
 async fn start_adds_builtin_targets_and_banner_lines() {
     let running = start_demos(Duration::from_secs(3600)).await;
     let targets: Vec<_> = running
-        .config
+        .demos
         .targets
         .iter()
         .map(|t| (t.name.as_str(), t.builtin))
@@ -198,7 +203,7 @@ async fn start_adds_builtin_targets_and_banner_lines() {
     );
     assert!(running.demos.banner[3].starts_with("lamp:          nc 127.0.0.1 "));
     assert!(running
-        .config
+        .demos
         .targets
         .iter()
         .all(|t| !t.description.is_empty()));

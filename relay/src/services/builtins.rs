@@ -1,0 +1,126 @@
+//! The built-in services, started in one place: echo, the lab (recorders)
+//! and the scenario demos. What they hand back is kept apart from the
+//! configuration: their targets join the configured ones, their banner
+//! lines go to the start-up banner, and their handles (the market behind
+//! `/api/quotes`, the recorders' log) go to the relay's state.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use protocol::{scenarios::targets, LabInfo};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    banner_line, builtin_target,
+    demos::{self, DemoAddrs, DemoListen},
+    echo, lab,
+    recorder::RecorderLog,
+    ticker::Market,
+};
+use crate::targets::Target;
+
+/// Default address of the echo service.
+pub const ECHO_LISTEN: &str = "127.0.0.1:7007";
+
+/// Where each built-in service listens; `None` leaves it off.
+#[derive(Debug, Clone)]
+pub struct BuiltinListen {
+    /// The echo service (target `echo`).
+    pub echo: Option<String>,
+    /// The lab's recorder (target `recorder`, plus a bad-port listener).
+    pub recorder: Option<String>,
+    /// The scenario demos.
+    pub demos: Option<DemoListen>,
+}
+
+impl BuiltinListen {
+    /// Nothing built in.
+    pub fn none() -> Self {
+        Self {
+            echo: None,
+            recorder: None,
+            demos: None,
+        }
+    }
+
+    /// Everything, each on a free loopback port (for tests).
+    pub fn ephemeral() -> Self {
+        Self {
+            echo: Some("127.0.0.1:0".into()),
+            recorder: Some("127.0.0.1:0".into()),
+            demos: Some(DemoListen::ephemeral()),
+        }
+    }
+}
+
+/// The running built-in services' handles, for the relay's state. The
+/// default is none running.
+#[derive(Clone, Default)]
+pub struct Builtins {
+    /// The market behind the ticker, for `GET /api/quotes`.
+    pub market: Option<Arc<Market>>,
+    /// What the recorders received, for `/api/recorder/<marker>`.
+    pub recorder_log: Option<Arc<RecorderLog>>,
+    /// The ports the page's experiments aim at.
+    pub lab: LabInfo,
+    /// Where the demos listen, as bound.
+    pub demo_addrs: Option<DemoAddrs>,
+}
+
+/// What [`start`] started.
+pub struct Started {
+    /// Their targets, in the order the page lists them.
+    pub targets: Vec<Target>,
+    /// Lines for the start-up banner.
+    pub banner: Vec<String>,
+    /// Their handles.
+    pub builtins: Builtins,
+}
+
+/// Binds and runs every service `listen` names, until `shutdown`.
+pub async fn start(
+    listen: &BuiltinListen,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Started> {
+    let mut started = Started {
+        targets: Vec::new(),
+        banner: Vec::new(),
+        builtins: Builtins::default(),
+    };
+    if let Some(address) = &listen.echo {
+        let listener = TcpListener::bind(address).await.with_context(|| {
+            format!(
+                "cannot listen for the echo service on {address} (use --echo-listen or --no-echo)"
+            )
+        })?;
+        let addr = listener.local_addr()?;
+        started
+            .targets
+            .push(builtin_target(targets::ECHO, addr, echo::DESCRIPTION)?);
+        started.banner.push(banner_line("echo service", addr));
+        tokio::spawn(super::serve(
+            targets::ECHO,
+            listener,
+            shutdown.clone(),
+            echo::handle,
+        ));
+    }
+    if let Some(address) = &listen.recorder {
+        let lab = lab::start(address, shutdown).await?;
+        started.targets.push(lab.target);
+        started.banner.extend(lab.banner);
+        started.builtins.lab = lab.info;
+        started.builtins.recorder_log = Some(lab.log);
+    }
+    if let Some(demo_listen) = &listen.demos {
+        let demos = demos::start(demo_listen, shutdown).await.context(
+            "use --chat-listen/--quotes-listen/--game-listen/--lamp-listen or --no-demos",
+        )?;
+        started.targets.extend(demos.targets);
+        started.banner.extend(demos.banner);
+        started.builtins.market = Some(demos.market);
+        started.builtins.demo_addrs = Some(demos.addrs);
+    }
+    Ok(started)
+}
