@@ -15,44 +15,52 @@ use super::{
 };
 use crate::{report::markdown::number, stats::slope};
 
-/// The relay's memory, from the samples.
+/// The relay's memory, from the samples. Start, max, end and slope are over
+/// the time the load ran; `after_kib` is the last sample, once the sessions
+/// under way at the end had finished.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Memory {
     /// RSS at the first sample, KiB.
     pub start_kib: u64,
     /// Highest RSS, KiB.
     pub max_kib: u64,
-    /// RSS at the last sample, KiB.
+    /// RSS at the last sample while the load ran, KiB.
     pub end_kib: u64,
-    /// Least-squares slope of RSS over the second half of the run, MiB/min.
+    /// RSS at the last sample, after the drain, KiB.
+    pub after_kib: u64,
+    /// Least-squares slope of RSS over the second half of the load, MiB/min.
     pub slope_mib_per_min_last_half: Option<f64>,
-    /// PSS at the first, highest and last sample, KiB.
+    /// PSS at the first sample, KiB.
     pub pss_start_kib: Option<u64>,
-    /// See [`Memory::pss_start_kib`].
+    /// Highest PSS, KiB.
     pub pss_max_kib: Option<u64>,
-    /// See [`Memory::pss_start_kib`].
+    /// PSS at the last sample while the load ran, KiB.
     pub pss_end_kib: Option<u64>,
 }
 
 impl Memory {
-    fn of(samples: &[Sample]) -> Self {
-        let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+    fn of(samples: &[Sample], load_secs: f64) -> Self {
+        let loaded = samples.partition_point(|s| s.secs <= load_secs).max(1);
+        let (Some(first), Some(end), Some(after)) =
+            (samples.first(), samples.get(loaded - 1), samples.last())
+        else {
             return Self::default();
         };
-        let half = last.secs / 2.0;
-        let late: Vec<(f64, f64)> = samples
+        let during = &samples[..loaded];
+        let late: Vec<(f64, f64)> = during
             .iter()
-            .filter(|s| s.secs >= half)
+            .filter(|s| s.secs >= load_secs / 2.0)
             .map(|s| (s.secs / 60.0, mib(s.rss_kib)))
             .collect();
         Self {
             start_kib: first.rss_kib,
             max_kib: samples.iter().map(|s| s.rss_kib).max().unwrap_or(0),
-            end_kib: last.rss_kib,
+            end_kib: end.rss_kib,
+            after_kib: after.rss_kib,
             slope_mib_per_min_last_half: slope(&late),
             pss_start_kib: first.pss_kib,
             pss_max_kib: samples.iter().filter_map(|s| s.pss_kib).max(),
-            pss_end_kib: last.pss_kib,
+            pss_end_kib: end.pss_kib,
         }
     }
 }
@@ -106,7 +114,7 @@ impl SoakReport {
             total_secs,
             settings: settings(args),
             relay_died: samples.relay_died,
-            memory: Memory::of(&samples.samples),
+            memory: Memory::of(&samples.samples, args.secs),
             counts,
             failures,
             samples: samples.samples,
@@ -153,19 +161,23 @@ impl SoakReport {
         let m = &self.memory;
         let pss = |kib: Option<u64>| kib.map_or("n/a".into(), |k| number(mib(k)));
         let _ = writeln!(md, "## Relay memory (MiB)\n");
-        let _ = writeln!(md, "| | start | max | end | slope over the last half |");
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
         let _ = writeln!(
             md,
-            "| RSS | {} | {} | {} | {} MiB/min |",
+            "| | start | max | end of load | after the drain | slope over the load's second half |"
+        );
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(
+            md,
+            "| RSS | {} | {} | {} | {} | {} MiB/min |",
             number(mib(m.start_kib)),
             number(mib(m.max_kib)),
             number(mib(m.end_kib)),
+            number(mib(m.after_kib)),
             m.slope_mib_per_min_last_half.map_or("n/a".into(), number)
         );
         let _ = writeln!(
             md,
-            "| PSS | {} | {} | {} | |\n",
+            "| PSS | {} | {} | {} | | |\n",
             pss(m.pss_start_kib),
             pss(m.pss_max_kib),
             pss(m.pss_end_kib)
@@ -245,4 +257,36 @@ fn table(md: &mut String, title: &str, rows: &BTreeMap<String, u64>) {
         let _ = writeln!(md, "| {kind} | {n} |");
     }
     md.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(secs: f64, rss_kib: u64) -> Sample {
+        Sample {
+            secs,
+            rss_kib,
+            pss_kib: None,
+            open_sessions: 0,
+        }
+    }
+
+    #[test]
+    fn memory_during_the_load_and_after_the_drain() {
+        // 1 MiB a minute for 10 minutes of load, then the drain frees 5 MiB.
+        let mut samples: Vec<Sample> = (0..=10)
+            .map(|min| sample(min as f64 * 60.0, 10_240 + min * 1024))
+            .collect();
+        samples.push(sample(700.0, 15_360));
+        let m = Memory::of(&samples, 600.0);
+        assert_eq!(
+            (m.start_kib, m.max_kib, m.end_kib),
+            (10_240, 20_480, 20_480)
+        );
+        assert_eq!(m.after_kib, 15_360);
+        let slope = m.slope_mib_per_min_last_half.unwrap();
+        assert!((slope - 1.0).abs() < 1e-9, "{slope}");
+        assert_eq!(Memory::of(&[], 600.0), Memory::default());
+    }
 }

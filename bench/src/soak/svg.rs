@@ -38,10 +38,11 @@ pub fn render(report: &SoakReport) -> String {
         svg,
         r#"<rect width="100%" height="100%" fill="white"/><text x="8" y="18" font-size="14" font-weight="bold">{}</text>"#,
         escape(&format!(
-            "Relay memory during the soak: RSS {} → max {} → {} MiB, last half {} MiB/min",
+            "Relay memory: RSS {} → max {} → {} MiB at the end of load ({} after), second half {} MiB/min",
             number(mib(m.start_kib)),
             number(mib(m.max_kib)),
             number(mib(m.end_kib)),
+            number(mib(m.after_kib)),
             m.slope_mib_per_min_last_half.map_or("n/a".into(), number)
         ))
     );
@@ -60,6 +61,16 @@ pub fn render(report: &SoakReport) -> String {
             x(secs),
             HEIGHT - BOTTOM + 16.0,
             number(secs / 60.0)
+        );
+    }
+    if report.load_secs < max_secs {
+        let at = x(report.load_secs);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{at:.1}" x2="{at:.1}" y1="{TOP}" y2="{:.1}" stroke="#888888" stroke-dasharray="2 2"/><text x="{:.1}" y="{:.1}" fill="#888888">load ends</text>"##,
+            HEIGHT - BOTTOM,
+            at + 4.0,
+            TOP + 12.0
         );
     }
     let line = |points: Vec<(f64, f64)>, style: &str| {
