@@ -39,6 +39,19 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// RSS start, max, end of load and after the drain in MiB, and the
+    /// slope in MiB/min, as the report and the plot show them.
+    pub fn rss_mib_texts(&self) -> [String; 5] {
+        [
+            number(mib(self.start_kib)),
+            number(mib(self.max_kib)),
+            number(mib(self.end_kib)),
+            number(mib(self.after_kib)),
+            self.slope_mib_per_min_last_half
+                .map_or("n/a".into(), number),
+        ]
+    }
+
     fn of(samples: &[Sample], load_secs: f64) -> Self {
         let loaded = samples.partition_point(|s| s.secs <= load_secs).max(1);
         let (Some(first), Some(end), Some(after)) =
@@ -159,6 +172,7 @@ impl SoakReport {
             number(self.total_secs)
         );
         let m = &self.memory;
+        let [start, max, end, after, slope] = m.rss_mib_texts();
         let pss = |kib: Option<u64>| kib.map_or("n/a".into(), |k| number(mib(k)));
         let _ = writeln!(md, "## Relay memory (MiB)\n");
         let _ = writeln!(
@@ -169,11 +183,7 @@ impl SoakReport {
         let _ = writeln!(
             md,
             "| RSS | {} | {} | {} | {} | {} MiB/min |",
-            number(mib(m.start_kib)),
-            number(mib(m.max_kib)),
-            number(mib(m.end_kib)),
-            number(mib(m.after_kib)),
-            m.slope_mib_per_min_last_half.map_or("n/a".into(), number)
+            start, max, end, after, slope
         );
         let _ = writeln!(
             md,

@@ -33,17 +33,12 @@ pub fn render(report: &SoakReport) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="11">"#
     );
-    let m = &report.memory;
+    let [start, max, end, after, slope] = report.memory.rss_mib_texts();
     let _ = writeln!(
         svg,
         r#"<rect width="100%" height="100%" fill="white"/><text x="8" y="18" font-size="14" font-weight="bold">{}</text>"#,
         escape(&format!(
-            "Relay memory: RSS {} → max {} → {} MiB at the end of load ({} after), second half {} MiB/min",
-            number(mib(m.start_kib)),
-            number(mib(m.max_kib)),
-            number(mib(m.end_kib)),
-            number(mib(m.after_kib)),
-            m.slope_mib_per_min_last_half.map_or("n/a".into(), number)
+            "Relay memory: RSS {start} → max {max} → {end} MiB at the end of load ({after} after), second half {slope} MiB/min"
         ))
     );
     for i in 0..=TICKS {
