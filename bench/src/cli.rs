@@ -34,6 +34,12 @@ pub enum Command {
     /// The same minimal bridge on tokio-tungstenite, shaped like our relay (a
     /// reference: the library's cost apart from the relay's own).
     TungBridge(ForwardArgs),
+    /// Soak a relay: every kind of load at once for a set time, its memory
+    /// sampled; writes soak.{md,json,svg} and fails on errors.
+    Soak(crate::soak::SoakArgs),
+    /// A TCP echo service that resets, stalls or half-closes at random (the
+    /// soak's chaos target); prints `listening HOST:PORT` once bound.
+    Faults(crate::soak::FaultsArgs),
 }
 
 /// `wsload echo`.

@@ -13,7 +13,7 @@ pub async fn serve(args: EchoArgs) -> anyhow::Result<()> {
 }
 
 /// Echoes until the peer's EOF, then closes.
-async fn echo(stream: TcpStream) -> anyhow::Result<()> {
+pub async fn echo(stream: TcpStream) -> anyhow::Result<()> {
     let (read, write) = stream.into_split();
     Ok(copy_until_eof(read, write).await?)
 }

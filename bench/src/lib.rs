@@ -4,7 +4,8 @@
 //! echo service itself over raw TCP) through the same scenarios, verifying every
 //! echoed byte. Each `wsload run` prints one JSON line ([`record::RunRecord`]);
 //! `wsload report` turns the lines of a whole bench into Markdown, JSON and SVG;
-//! `wsload page` measures the playground page's frame times under load.
+//! `wsload page` measures the playground page's frame times under load;
+//! `wsload soak` runs every kind of load at once for minutes ([`soak`]).
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod report;
 pub mod scenarios;
 pub mod serve;
 pub mod servers;
+pub mod soak;
 pub mod stats;
 pub mod tcp;
 pub mod ws;

@@ -30,6 +30,22 @@ fn main() -> anyhow::Result<()> {
         Command::TungBridge(args) => {
             runtime(args.threads)?.block_on(bench::servers::tung_bridge::serve(args))
         }
+        Command::Soak(args) => {
+            let report = runtime(args.threads)?.block_on(bench::soak::run(&args));
+            if let Some(dir) = &args.out {
+                report.write(dir)?;
+            }
+            print!("{}", report.markdown());
+            anyhow::ensure!(
+                report.passed(),
+                "soak failed: {}",
+                report.failures.join("; ")
+            );
+            Ok(())
+        }
+        Command::Faults(args) => {
+            runtime(args.threads)?.block_on(bench::soak::fault_service::serve(args))
+        }
         Command::Page(args) => {
             let record = runtime(1)?.block_on(bench::page::run(&args))?;
             println!("{}", serde_json::to_string(&record)?);

@@ -116,6 +116,17 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
     total
 }
 
+/// Proportional set size of `pid` alone, in KiB (`Pss:` of
+/// `/proc/<pid>/smaps_rollup`, Linux 4.14 on): its private pages plus its
+/// share of pages mapped by other processes too.
+pub fn pss_kib(pid: u32) -> Option<u64> {
+    let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    rollup
+        .lines()
+        .find_map(|line| line.strip_prefix("Pss:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
 /// CPU use over a measured window, in percent of one core.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CpuUse {
@@ -182,6 +193,7 @@ mod tests {
     fn this_process_is_measured() {
         assert!(self_cpu_time().is_some());
         assert!(rss_kib(std::process::id()).unwrap() > 0);
+        assert!(pss_kib(std::process::id()).unwrap() > 0);
         assert_eq!(family(std::process::id())[0], std::process::id());
     }
 }

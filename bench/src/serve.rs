@@ -26,6 +26,17 @@ where
 {
     let listener = bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     println!("listening {}", listener.local_addr()?);
+    serve_on(listener, handle).await
+}
+
+/// Hands every connection on `listener` (with nodelay set) to `handle` in a
+/// task of its own, until the process is killed. The caller binds, so tests
+/// can use port 0.
+pub async fn serve_on<F, Fut>(listener: TcpListener, handle: F) -> anyhow::Result<()>
+where
+    F: Fn(TcpStream) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _peer)) => stream,

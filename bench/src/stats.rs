@@ -25,6 +25,20 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
+/// The least-squares slope of `points` (x, y): dy per unit of x; `None`
+/// for fewer than two distinct x.
+pub fn slope(points: &[(f64, f64)]) -> Option<f64> {
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut cov, mut var) = (0.0, 0.0);
+    for (x, y) in points {
+        cov += (x - mean_x) * (y - mean_y);
+        var += (x - mean_x) * (x - mean_x);
+    }
+    (var > 0.0).then(|| cov / var)
+}
+
 /// p50, p99 and p99.9 of a set of samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percentiles {
@@ -69,6 +83,14 @@ mod tests {
         let mut samples = vec![5.0, 1.0, 4.0, 2.0, 3.0];
         let p = Percentiles::of(&mut samples).unwrap();
         assert_eq!((p.p50, p.p99, p.p999), (3.0, 5.0, 5.0));
+    }
+
+    #[test]
+    fn slopes() {
+        assert_eq!(slope(&[(0.0, 1.0), (1.0, 3.0), (2.0, 5.0)]), Some(2.0));
+        assert_eq!(slope(&[(0.0, 4.0), (2.0, 4.0)]), Some(0.0));
+        assert_eq!(slope(&[(1.0, 4.0), (1.0, 5.0)]), None);
+        assert_eq!(slope(&[]), None);
     }
 
     #[test]

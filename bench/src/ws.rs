@@ -48,15 +48,59 @@ pub async fn send(tx: &mut WsTx, data: Bytes) -> anyhow::Result<()> {
 
 /// The payload of the next data message; `None` once the server closed.
 pub async fn recv(rx: &mut WsRx) -> anyhow::Result<Option<Bytes>> {
+    match recv_event(rx).await? {
+        Received::Data(data) => Ok(Some(data)),
+        Received::Closed(_) => Ok(None),
+    }
+}
+
+/// What [`recv_event`] got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// A data message's payload.
+    Data(Bytes),
+    /// The session ended.
+    Closed(Ended),
+}
+
+/// How the server ended a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// A close frame with this code (1005 when it carried none).
+    Code(u16),
+    /// The connection ended (EOF or reset) without a close frame: what a
+    /// browser reports as 1006.
+    NoCloseFrame,
+}
+
+/// The next data message, or how the session ended (close frame or a hang-up).
+pub async fn recv_event(rx: &mut WsRx) -> anyhow::Result<Received> {
     loop {
         match rx.next().await {
-            Some(Ok(Message::Binary(data))) => return Ok(Some(data)),
-            Some(Ok(Message::Text(text))) => return Ok(Some(text.into())),
-            Some(Ok(Message::Close(_))) | None => return Ok(None),
+            Some(Ok(Message::Binary(data))) => return Ok(Received::Data(data)),
+            Some(Ok(Message::Text(text))) => return Ok(Received::Data(text.into())),
+            Some(Ok(Message::Close(frame))) => {
+                let code = frame.map_or(1005, |f| u16::from(f.code));
+                return Ok(Received::Closed(Ended::Code(code)));
+            }
+            None | Some(Err(Error::ConnectionClosed | Error::AlreadyClosed)) => {
+                return Ok(Received::Closed(Ended::NoCloseFrame))
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+            Some(Err(err)) if is_hang_up(&err) => return Ok(Received::Closed(Ended::NoCloseFrame)),
             Some(Err(err)) => return Err(err).context("WebSocket receive failed"),
         }
     }
+}
+
+/// The HTTP status of a refused upgrade (e.g. 429, 503), if that is why
+/// [`connect`] failed.
+pub fn refused_status(err: &anyhow::Error) -> Option<u16> {
+    err.chain()
+        .find_map(|cause| match cause.downcast_ref::<Error>() {
+            Some(Error::Http(response)) => Some(response.status().as_u16()),
+            _ => None,
+        })
 }
 
 /// Sends a close frame and waits for the server's close (and its EOF). A

@@ -15,7 +15,7 @@
 
 mod page;
 mod plan;
-mod procs;
+pub(crate) mod procs;
 mod readme;
 
 use std::{
@@ -393,7 +393,7 @@ fn page_sizes() -> Result<Vec<(String, u64, u64)>, String> {
 }
 
 /// Where cargo puts binaries: `CARGO_TARGET_DIR`, else `target/`.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| {
@@ -407,7 +407,7 @@ fn target_dir() -> PathBuf {
 }
 
 /// The commit measured, marked `-dirty` with uncommitted changes.
-fn commit() -> Option<String> {
+pub(crate) fn commit() -> Option<String> {
     let head = Cmd::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .dir(repo_root())

@@ -8,6 +8,7 @@ mod conformance;
 mod fuzz;
 mod setup;
 mod sh;
+mod soak;
 
 use std::process::ExitCode;
 
@@ -24,7 +25,12 @@ commands:
   bench [--quick]  benchmark the relay against direct TCP, websocat and
                  websockify; writes bench/results/latest.{md,json,svg}
   conformance [--full]  the Autobahn TestSuite against /ws-echo and the bridge
-  fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 30)";
+  fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 30)
+  soak [--minutes N]  run every kind of load at once (churn, bulk checked by
+                 SHA-256, idle, slow readers, ping floods, unread taps, a
+                 fault-injecting service) against the release relay for N
+                 minutes (default 10), sampling its memory; writes
+                 bench/results/soak.{md,json,svg}; fails on errors";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +39,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("-h" | "--help" | "help") => {

@@ -2,9 +2,9 @@
 //! contender, the team's targets, CPU use, the page's size, written as
 //! Markdown, JSON and an SVG chart.
 
-mod markdown;
+pub(crate) mod markdown;
 mod page_frames;
-mod svg;
+pub(crate) mod svg;
 
 use std::{collections::BTreeMap, fs, path::Path};
 

@@ -11,7 +11,8 @@ const BAR_HEIGHT: f64 = 14.0;
 const GROUP_GAP: f64 = 30.0;
 const COLORS: [&str; 4] = ["#888888", "#d9480f", "#1c7ed6", "#2f9e44"];
 
-fn escape(text: &str) -> String {
+/// Escapes `text` for SVG text content.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

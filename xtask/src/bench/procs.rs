@@ -90,6 +90,15 @@ impl Service {
         self.child.id()
     }
 
+    /// How it ended, if it is no longer running.
+    pub fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            Ok(None) => None,
+            Err(err) => Some(format!("unknown ({err})")),
+        }
+    }
+
     fn wait_ready(&mut self, port: u16, log: &Path) -> Result<(), String> {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let deadline = Instant::now() + READY_TIMEOUT;
