@@ -70,7 +70,12 @@ async fn soak_against(echo: String) -> SoakReport {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let relay = listener.local_addr().unwrap().to_string();
     let shutdown = CancellationToken::new();
-    tokio::spawn(relay::run(listener, config, shutdown.clone()));
+    tokio::spawn(relay::run(
+        listener,
+        config,
+        Default::default(),
+        shutdown.clone(),
+    ));
 
     let pid = std::process::id().to_string();
     #[rustfmt::skip]
