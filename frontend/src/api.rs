@@ -3,7 +3,7 @@
 //! one `GET` helper, so each failure is told the same way.
 
 use gloo::net::http::{Request, Response};
-use protocol::scenarios::ticker::{quotes_url, QuoteBatch};
+use protocol::scenarios::quotes::{quotes_url, QuoteBatch};
 use protocol::{Capture, CaptureList, LabInfo, TargetInfo, TargetList, LAB_PATH};
 use protocol::{RECORDER_PATH_PREFIX, TARGETS_PATH};
 use serde::de::DeserializeOwned;

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use frontend::components::scenarios::lamp::{LampView, LampViewProps};
 use frontend::scenarios::lamp::{command_line, Lamp, LampAction};
-use protocol::scenarios::device::Command;
+use protocol::scenarios::lamp::Command;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use protocol::scenarios::{chat, device, game, ticker, LineBuffer};
+use protocol::scenarios::{chat, game, lamp, quotes, LineBuffer};
 
 /// `parse(x)` ok ⇒ `parse(x.to_string())` gives the same value.
 macro_rules! round_trips {
@@ -39,12 +39,12 @@ fuzz_target!(|data: &[u8]| {
     all.extend(lines.finish());
     for line in all.into_iter().flatten() {
         let _ = chat::parse_command(&line);
-        let _ = device::parse_command(&line);
+        let _ = lamp::parse_command(&line);
         let _ = game::parse_command(&line);
-        let _ = ticker::parse_price(&line);
+        let _ = quotes::parse_price(&line);
         round_trips!(chat, &line);
-        round_trips!(device, &line);
+        round_trips!(lamp, &line);
         round_trips!(game, &line);
-        round_trips!(ticker, &line);
+        round_trips!(quotes, &line);
     }
 });

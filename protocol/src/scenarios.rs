@@ -1,4 +1,4 @@
-//! The demo services' line protocols: chat, ticker, game and device (lamp).
+//! The demo services' line protocols: chat, quotes, game and lamp.
 //!
 //! Each service speaks lines of UTF-8 text over TCP. Lines are sent ending in
 //! `\r\n` and accepted ending in `\n` or `\r\n`. The relay's services and the
@@ -6,13 +6,13 @@
 //! down once. [`LineBuffer`] cuts a byte stream (TCP reads, or the binary
 //! messages the relay forwards to the page) into lines.
 //!
-//! Errors are lines too: `! reason` for chat, ticker and game, `ERR reason`
-//! for the device, which follows the habit of real device protocols.
+//! Errors are lines too: `! reason` for chat, quotes and game, `ERR reason`
+//! for the lamp, which follows the habit of real device protocols.
 
 pub mod chat;
-pub mod device;
 pub mod game;
-pub mod ticker;
+pub mod lamp;
+pub mod quotes;
 
 /// The relay targets of the built-in services, as named in `/ws/<target>`:
 /// the relay registers them under these names and the page connects to them.
@@ -304,11 +304,11 @@ mod tests {
                 mangled.extend(&chars[cut..]);
                 let _ = chat::parse_server_line(&mangled);
                 let _ = chat::parse_command(&mangled);
-                let _ = ticker::parse_server_line(&mangled);
+                let _ = quotes::parse_server_line(&mangled);
                 let _ = game::parse_server_line(&mangled);
                 let _ = game::parse_command(&mangled);
-                let _ = device::parse_server_line(&mangled);
-                let _ = device::parse_command(&mangled);
+                let _ = lamp::parse_server_line(&mangled);
+                let _ = lamp::parse_command(&mangled);
             }
         }
     }

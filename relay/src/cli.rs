@@ -272,9 +272,9 @@ fn builtin_listen(args: &Args) -> BuiltinListen {
         recorder: (!args.no_lab).then(|| args.recorder_listen.clone()),
         demos: (!args.no_demos).then(|| DemoListen {
             chat: args.chat_listen.clone(),
-            ticker: args.quotes_listen.clone(),
+            quotes: args.quotes_listen.clone(),
             game: args.game_listen.clone(),
-            device: args.lamp_listen.clone(),
+            lamp: args.lamp_listen.clone(),
             ..DemoListen::default()
         }),
     }

@@ -12,7 +12,7 @@ use protocol::{
     TARGETS_PATH,
 };
 
-use crate::{caps::CapError, conn::Peer, metrics::Metrics};
+use crate::{caps::CapError, listener::Peer, metrics::Metrics};
 
 /// The WebSocket version the relay speaks (RFC 6455).
 pub const WEBSOCKET_VERSION: &str = "13";

@@ -16,14 +16,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     assets,
-    conn::{Handshake, Peer, RelayListener},
     hosts::HostCheck,
+    listener::{Handshake, Peer, RelayListener},
     refusal::Refusal,
     session::{open_session, open_websockify_session},
     state::AppState,
     tap_socket::open_tap,
 };
-use protocol::scenarios::ticker::{QuotesQuery, QUOTES_PATH};
+use protocol::scenarios::quotes::{QuotesQuery, QUOTES_PATH};
 use protocol::{api::is_valid_marker, tap::TAP_PATH, CaptureList, LAB_PATH, TARGETS_PATH};
 
 /// How long open sessions get to finish after shutdown starts.

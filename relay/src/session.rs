@@ -24,8 +24,8 @@ use crate::{
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions, SHUTDOWN_REASON},
     caps::SessionPermit,
     client_ip::client_ip,
-    conn::Peer,
     hosts::Authority,
+    listener::Peer,
     refusal::Refusal,
     state::AppState,
     tap::TapSink,
@@ -152,8 +152,8 @@ fn open(
     // upgrade request on; any other connection stops keeping its bytes.
     let tap = query.get(TAP_QUERY).and_then(|id| state.taps.sink(id));
     match &tap {
-        Some(sink) => peer.conn.recorder.attach(sink.clone()),
-        None => peer.conn.recorder.disable(),
+        Some(sink) => peer.conn.tap.attach(sink.clone()),
+        None => peer.conn.tap.disable(),
     }
     peer.conn.upgraded();
     let limits = &state.config.limits;

@@ -249,7 +249,7 @@ const OFF: u8 = 2;
 /// Records one HTTP connection's bytes once a tapped session claims it.
 /// Until then it keeps the current request (so the upgrade request itself
 /// can be shown); after a session decides, it is attached or off for good.
-pub struct ConnRecorder {
+pub struct ConnTap {
     state: AtomicU8,
     inner: Mutex<RecorderInner>,
 }
@@ -260,8 +260,8 @@ struct RecorderInner {
     sink: Option<TapSink>,
 }
 
-impl ConnRecorder {
-    /// A recorder; a disabled one never keeps anything.
+impl ConnTap {
+    /// A connection tap; a disabled one never keeps anything.
     pub fn new(enabled: bool) -> Self {
         Self {
             state: AtomicU8::new(if enabled { PREBUFFER } else { OFF }),
@@ -341,14 +341,14 @@ mod tests {
     }
 
     #[test]
-    fn attached_recorder_replays_the_request_then_streams() {
+    fn an_attached_connection_tap_replays_the_request_then_streams() {
         let hub = TapHub::new(true);
         let mut tap = hub.open(CLIENT).unwrap();
-        let recorder = ConnRecorder::new(true);
-        recorder.on_read(b"GET /ws/echo HTTP/1.1\r\n\r\n");
-        recorder.attach(hub.sink(&tap.id).unwrap());
-        recorder.on_write(b"HTTP/1.1 101 Switching Protocols\r\n\r\n");
-        recorder.on_read(&[0x81, 0x80, 1, 2, 3, 4]);
+        let conn = ConnTap::new(true);
+        conn.on_read(b"GET /ws/echo HTTP/1.1\r\n\r\n");
+        conn.attach(hub.sink(&tap.id).unwrap());
+        conn.on_write(b"HTTP/1.1 101 Switching Protocols\r\n\r\n");
+        conn.on_read(&[0x81, 0x80, 1, 2, 3, 4]);
         let records = drain(&mut tap);
         let sources: Vec<_> = records.iter().map(|r| r.source).collect();
         assert_eq!(
@@ -364,22 +364,19 @@ mod tests {
 
     #[test]
     fn untapped_connections_keep_nothing() {
-        let recorder = ConnRecorder::new(true);
-        recorder.on_read(&[b'x'; 100]);
-        recorder.on_write(b"HTTP/1.1 200 OK\r\n\r\n");
-        assert!(
-            recorder.lock().prebuffer.is_empty(),
-            "answered request kept"
-        );
-        recorder.on_read(&vec![b'y'; 3 * PREBUFFER_BYTES]);
+        let conn = ConnTap::new(true);
+        conn.on_read(&[b'x'; 100]);
+        conn.on_write(b"HTTP/1.1 200 OK\r\n\r\n");
+        assert!(conn.lock().prebuffer.is_empty(), "answered request kept");
+        conn.on_read(&vec![b'y'; 3 * PREBUFFER_BYTES]);
         assert_eq!(
-            recorder.lock().prebuffer.len(),
+            conn.lock().prebuffer.len(),
             PREBUFFER_BYTES,
             "prebuffer unbounded"
         );
-        recorder.disable();
-        recorder.on_read(b"more");
-        assert!(recorder.lock().prebuffer.is_empty());
+        conn.disable();
+        conn.on_read(b"more");
+        assert!(conn.lock().prebuffer.is_empty());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::{
-    bridge::send_close, client_ip::client_ip, conn::Peer, hosts::Authority, refusal::Refusal,
+    bridge::send_close, client_ip::client_ip, hosts::Authority, listener::Peer, refusal::Refusal,
     session::apply_ws_limits, state::AppState, tap::OpenTap,
 };
 use protocol::{
@@ -33,7 +33,7 @@ pub async fn open_tap(
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    peer.conn.recorder.disable(); // never tap the tap itself
+    peer.conn.tap.disable(); // never tap the tap itself
     open(&state, &peer, &host, &headers, upgrade)
         .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
 }

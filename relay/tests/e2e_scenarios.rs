@@ -276,7 +276,7 @@ async fn quotes_compare_push_with_polling_and_the_lamp_follows_nc() {
     // Lamp: nc turns it off, the page follows; the page turns it on, nc hears.
     start(&page, "sc-lamp").await;
     wait_attr(&page, "#lamp", "data-power", |p| p == "on" || p == "off").await;
-    let mut nc = Nc::connect(addrs.device).await;
+    let mut nc = Nc::connect(addrs.lamp).await;
     nc.send("OFF").await;
     wait_attr(&page, "#lamp", "data-power", |p| p == "off").await;
     page.click("#lamp-on:not([disabled])").await;

@@ -152,7 +152,7 @@ async fn metrics_count_sessions_bytes_and_refusals() {
 
 #[tokio::test]
 async fn quotes_can_be_polled_over_http() {
-    use protocol::scenarios::ticker::QuoteBatch;
+    use protocol::scenarios::quotes::QuoteBatch;
     use relay::services::{builtins::BuiltinListen, demos::DemoListen};
     let listen = BuiltinListen {
         demos: Some(DemoListen {

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use protocol::scenarios::device::{
+use protocol::scenarios::lamp::{
     parse_command, parse_server_line, Command, LampState, ServerLine, MAX_BRIGHTNESS,
 };
 use yew::Reducible;
@@ -93,7 +93,7 @@ pub fn bulb_style(state: &LampState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::scenarios::device::Rgb;
+    use protocol::scenarios::lamp::Rgb;
 
     #[test]
     fn state_lines_drive_the_lamp_and_clear_errors() {

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use protocol::scenarios::ticker::{Quote, QuoteBatch, SYMBOLS};
+use protocol::scenarios::quotes::{Quote, QuoteBatch, SYMBOLS};
 use yew::Reducible;
 
 /// Prices kept per series for the chart.

@@ -15,8 +15,8 @@ use super::{
     banner_line, builtin_target,
     demos::{self, DemoAddrs, DemoListen},
     echo, lab,
+    quotes::Market,
     recorder::RecorderLog,
-    ticker::Market,
 };
 use crate::targets::Target;
 

@@ -15,7 +15,7 @@ use protocol::scenarios::targets;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::{banner_line, builtin_target, chat, device, game, line::clock_seed, ticker};
+use super::{banner_line, builtin_target, chat, game, lamp, line::clock_seed, quotes};
 use crate::targets::Target;
 
 /// Where each scenario service listens, and how fast the market moves.
@@ -24,11 +24,11 @@ pub struct DemoListen {
     /// Chat room (target `chat`).
     pub chat: String,
     /// Quote ticker (target `quotes`).
-    pub ticker: String,
+    pub quotes: String,
     /// Arena game (target `game`).
     pub game: String,
     /// Lamp (target `lamp`).
-    pub device: String,
+    pub lamp: String,
     /// Time between two quotes from the market.
     pub quote_interval: Duration,
 }
@@ -47,10 +47,10 @@ impl Default for DemoListen {
     fn default() -> Self {
         Self {
             chat: CHAT_LISTEN.into(),
-            ticker: QUOTES_LISTEN.into(),
+            quotes: QUOTES_LISTEN.into(),
             game: GAME_LISTEN.into(),
-            device: LAMP_LISTEN.into(),
-            quote_interval: ticker::DEFAULT_QUOTE_INTERVAL,
+            lamp: LAMP_LISTEN.into(),
+            quote_interval: quotes::DEFAULT_QUOTE_INTERVAL,
         }
     }
 }
@@ -61,9 +61,9 @@ impl DemoListen {
         let any = "127.0.0.1:0".to_owned();
         Self {
             chat: any.clone(),
-            ticker: any.clone(),
+            quotes: any.clone(),
             game: any.clone(),
-            device: any,
+            lamp: any,
             ..Self::default()
         }
     }
@@ -76,7 +76,7 @@ pub struct Demos {
     /// Lines for the start-up banner, e.g. `chat:          nc 127.0.0.1 7009`.
     pub banner: Vec<String>,
     /// The market behind the ticker, for `GET /api/quotes`.
-    pub market: Arc<ticker::Market>,
+    pub market: Arc<quotes::Market>,
     /// Where each service listens, as bound (ports resolved).
     pub addrs: DemoAddrs,
 }
@@ -87,31 +87,31 @@ pub struct DemoAddrs {
     /// Chat room.
     pub chat: std::net::SocketAddr,
     /// Quote ticker.
-    pub ticker: std::net::SocketAddr,
+    pub quotes: std::net::SocketAddr,
     /// Arena game.
     pub game: std::net::SocketAddr,
     /// Lamp.
-    pub device: std::net::SocketAddr,
+    pub lamp: std::net::SocketAddr,
 }
 
 /// Binds the chat room, ticker, game and lamp and runs them until
 /// `shutdown`; returns their targets `chat`, `quotes`, `game` and `lamp`.
 pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow::Result<Demos> {
     let chat_listener = bind("chat", &listen.chat).await?;
-    let ticker_listener = bind("ticker", &listen.ticker).await?;
+    let quotes_listener = bind("quotes", &listen.quotes).await?;
     let game_listener = bind("game", &listen.game).await?;
-    let device_listener = bind("device", &listen.device).await?;
+    let lamp_listener = bind("lamp", &listen.lamp).await?;
     let addrs = DemoAddrs {
         chat: chat_listener.local_addr()?,
-        ticker: ticker_listener.local_addr()?,
+        quotes: quotes_listener.local_addr()?,
         game: game_listener.local_addr()?,
-        device: device_listener.local_addr()?,
+        lamp: lamp_listener.local_addr()?,
     };
     let services = [
         (targets::CHAT, addrs.chat, chat::DESCRIPTION),
-        (targets::QUOTES, addrs.ticker, ticker::DESCRIPTION),
+        (targets::QUOTES, addrs.quotes, quotes::DESCRIPTION),
         (targets::GAME, addrs.game, game::DESCRIPTION),
-        (targets::LAMP, addrs.device, device::DESCRIPTION),
+        (targets::LAMP, addrs.lamp, lamp::DESCRIPTION),
     ];
     let mut banner = Vec::new();
     let mut demo_targets = Vec::new();
@@ -127,13 +127,13 @@ pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow:
         shutdown.clone(),
         move |stream, token| chat::handle(stream, token, room.clone()),
     ));
-    let market = ticker::Market::spawn(listen.quote_interval, clock_seed(), shutdown);
-    let ticker_market = market.clone();
+    let market = quotes::Market::spawn(listen.quote_interval, clock_seed(), shutdown);
+    let quotes_market = market.clone();
     tokio::spawn(super::serve(
-        "ticker",
-        ticker_listener,
+        "quotes",
+        quotes_listener,
         shutdown.clone(),
-        move |stream, token| ticker::handle(stream, token, ticker_market.clone()),
+        move |stream, token| quotes::handle(stream, token, quotes_market.clone()),
     ));
     let arena = game::Arena::new(clock_seed());
     tokio::spawn(super::serve(
@@ -142,12 +142,12 @@ pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow:
         shutdown.clone(),
         move |stream, token| game::handle(stream, token, arena.clone()),
     ));
-    let lamp = device::Lamp::new();
+    let lamp = lamp::Lamp::new();
     tokio::spawn(super::serve(
-        "device",
-        device_listener,
+        "lamp",
+        lamp_listener,
         shutdown.clone(),
-        move |stream, token| device::handle(stream, token, lamp.clone()),
+        move |stream, token| lamp::handle(stream, token, lamp.clone()),
     ));
     Ok(Demos {
         targets: demo_targets,

@@ -5,13 +5,13 @@
 pub mod builtins;
 pub mod chat;
 pub mod demos;
-pub mod device;
 pub mod echo;
 pub mod game;
 pub mod lab;
+pub mod lamp;
 pub mod line;
+pub mod quotes;
 pub mod recorder;
-pub mod ticker;
 
 use std::{net::SocketAddr, time::Duration};
 

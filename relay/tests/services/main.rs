@@ -16,13 +16,13 @@ use common::{wait_until, TestRelay};
 use futures_util::{SinkExt, StreamExt};
 use protocol::scenarios::{
     game::{self, GameState},
-    ticker::{self, Quote, QuoteBatch},
+    quotes::{self as quote_lines, Quote, QuoteBatch},
     LineBuffer,
 };
 use relay::{
     services::{
         demos::{self, DemoListen, Demos},
-        ticker::Market,
+        quotes::Market,
     },
     Config,
 };

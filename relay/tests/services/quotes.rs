@@ -3,8 +3,8 @@
 use super::*;
 
 fn parse_quote(line: &str) -> Quote {
-    match ticker::parse_server_line(line) {
-        Ok(ticker::ServerLine::Quote(quote)) => quote,
+    match quote_lines::parse_server_line(line) {
+        Ok(quote_lines::ServerLine::Quote(quote)) => quote,
         other => panic!("{line:?} is not a quote: {other:?}"),
     }
 }
@@ -13,7 +13,7 @@ fn parse_quote(line: &str) -> Quote {
 async fn ticker_pushes_quotes_that_polling_also_sees() {
     let running = start_demos(Duration::from_millis(10)).await;
     let market = running.demos.market.clone();
-    let mut client = Client::tcp(running.demos.addrs.ticker).await;
+    let mut client = Client::tcp(running.demos.addrs.quotes).await;
     let mut quotes = Vec::new();
     while quotes.len() < 30 {
         quotes.push(parse_quote(&client.line().await));
@@ -23,11 +23,11 @@ async fn ticker_pushes_quotes_that_polling_also_sees() {
         "sequence numbers must increase"
     );
     // After the first few (the latest of each symbol on connecting), nothing is skipped.
-    let tail = &quotes[ticker::SYMBOLS.len()..];
+    let tail = &quotes[quote_lines::SYMBOLS.len()..];
     assert!(tail.windows(2).all(|w| w[1].seq == w[0].seq + 1));
     assert!(quotes
         .iter()
-        .all(|q| ticker::SYMBOLS.contains(&q.symbol.as_str())));
+        .all(|q| quote_lines::SYMBOLS.contains(&q.symbol.as_str())));
 
     // Polling sees the very same quotes: what a page missed since its last poll.
     let since = tail[0].seq;
@@ -63,10 +63,10 @@ async fn a_client_that_never_reads_does_not_hold_up_the_others() {
     let _stop_guard = stop.clone().drop_guard();
     let served = market.clone();
     tokio::spawn(relay::services::serve(
-        "ticker",
+        "quotes",
         listener,
         stop.clone(),
-        move |s, t| relay::services::ticker::handle(s, t, served.clone()),
+        move |s, t| relay::services::quotes::handle(s, t, served.clone()),
     ));
 
     let socket = TcpSocket::new_v4().unwrap();

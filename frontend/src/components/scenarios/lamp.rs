@@ -1,6 +1,6 @@
 //! `#sc-lamp`: a lamp everyone controls; the page draws it from `STATE`.
 
-use protocol::scenarios::device::{Command, Rgb, MAX_BRIGHTNESS};
+use protocol::scenarios::lamp::{Command, Rgb, MAX_BRIGHTNESS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

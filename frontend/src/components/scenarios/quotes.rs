@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
-use protocol::scenarios::ticker::{self, SYMBOLS};
+use protocol::scenarios::quotes::{self, SYMBOLS};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -39,7 +39,7 @@ pub fn QuotesPanel() -> Html {
                 quotes.dispatch(QuotesAction::WsMessage { wire_bytes })
             }
             LinkEvent::Line(line) => {
-                if let Ok(ticker::ServerLine::Quote(quote)) = ticker::parse_server_line(&line) {
+                if let Ok(quotes::ServerLine::Quote(quote)) = quotes::parse_server_line(&line) {
                     quotes.dispatch(QuotesAction::WsQuote {
                         quote,
                         at_ms: now_ms(),
@@ -126,7 +126,7 @@ pub fn QuotesPanel() -> Html {
                         onclick={choose(sym)}>{ *sym }</button>
                 }) }
                 if let Some(last) = &quotes.last {
-                    <span class="last-price">{ ticker::format_price(last.price_cents) }</span>
+                    <span class="last-price">{ quotes::format_price(last.price_cents) }</span>
                 }
             </div>
             <div class="chart-wrap">

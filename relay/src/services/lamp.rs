@@ -1,12 +1,12 @@
 //! `lamp`: remote control of a simulated lamp. Any client may switch it,
 //! dim it or change its colour, and every change is pushed as a `STATE` line
 //! to every connected client, so a terminal `nc` and a browser tab watch each
-//! other's changes live. See [`protocol::scenarios::device`] for the lines.
+//! other's changes live. See [`protocol::scenarios::lamp`] for the lines.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use protocol::scenarios::{
-    device::{parse_command, Command, LampState, ServerLine, HELP_TEXT},
+    lamp::{parse_command, Command, LampState, ServerLine, HELP_TEXT},
     missed_note,
 };
 use tokio::{io, net::TcpStream, sync::broadcast};

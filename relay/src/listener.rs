@@ -29,7 +29,7 @@ use tokio_rustls::{server::TlsStream, TlsAcceptor};
 
 use crate::{
     proxy_protocol::{read_header, Rewind},
-    tap::ConnRecorder,
+    tap::ConnTap,
 };
 
 const AWAITING_REQUEST: u8 = 0;
@@ -39,7 +39,7 @@ const UPGRADED: u8 = 2;
 /// What the connection and its request handlers share.
 pub struct ConnShared {
     /// Records the connection's bytes if a session asks for a tap.
-    pub recorder: ConnRecorder,
+    pub tap: ConnTap,
     phase: AtomicU8,
     /// When the connection began waiting for its next request, in ms since
     /// the process-wide epoch below.
@@ -59,7 +59,7 @@ fn now_ms() -> u64 {
 impl ConnShared {
     fn new(taps: bool, request_timeout: Duration) -> Self {
         Self {
-            recorder: ConnRecorder::new(taps),
+            tap: ConnTap::new(taps),
             phase: AtomicU8::new(AWAITING_REQUEST),
             waiting_since_ms: AtomicU64::new(now_ms()),
             request_timeout,
@@ -160,7 +160,7 @@ impl AsyncWrite for Transport {
 }
 
 /// An accepted connection: reads and writes pass through unchanged, are
-/// reported to the recorder, and fail once a request is overdue.
+/// reported to its tap, and fail once a request is overdue.
 pub struct RelayStream {
     inner: Transport,
     shared: Arc<ConnShared>,
@@ -205,7 +205,7 @@ impl AsyncRead for RelayStream {
         let before = buf.filled().len();
         let result = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
-            this.shared.recorder.on_read(&buf.filled()[before..]);
+            this.shared.tap.on_read(&buf.filled()[before..]);
         }
         result
     }
@@ -220,7 +220,7 @@ impl AsyncWrite for RelayStream {
         let this = &mut *self;
         let result = Pin::new(&mut this.inner).poll_write(cx, data);
         if let Poll::Ready(Ok(n)) = result {
-            this.shared.recorder.on_write(&data[..n]);
+            this.shared.tap.on_write(&data[..n]);
             this.shared.response_written();
         }
         result

@@ -17,7 +17,7 @@ use std::{
 
 use protocol::scenarios::{
     missed_note,
-    ticker::{Quote, QuoteBatch, ServerLine, QUOTE_HISTORY, SYMBOLS},
+    quotes::{Quote, QuoteBatch, ServerLine, QUOTE_HISTORY, SYMBOLS},
 };
 use tokio::{io, net::TcpStream, sync::broadcast};
 use tokio_util::sync::CancellationToken;
