@@ -8,14 +8,13 @@ mod common;
 
 use std::{
     collections::BTreeMap,
-    io::{BufRead, BufReader},
     net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
-    process::{Child, ChildStdout, Command, Stdio},
+    process::{Child, Command, Stdio},
     time::Duration,
 };
 
-use common::TestCert;
+use common::{binary::RelayProcess, TestCert};
 use futures_util::{SinkExt, StreamExt};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -33,8 +32,6 @@ const STREAM_MODULE: &str = "/usr/lib/nginx/modules/ngx_stream_module.so";
 /// A child process killed when dropped.
 struct Proc {
     child: Child,
-    /// Kept open: the relay prints to it after its first line.
-    _stdout: Option<BufReader<ChildStdout>>,
 }
 
 impl Drop for Proc {
@@ -73,35 +70,12 @@ async fn start_named_echo(name: &'static str) -> SocketAddr {
 }
 
 /// Starts the relay binary on a free port with target `who` at `who` and
-/// these extra flags; returns it and its address.
-fn start_relay(who: SocketAddr, log: &Path, extra: &[&str]) -> (Proc, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--no-echo",
-            "--no-lab",
-            "--no-demos",
-        ])
-        .args(["--target", &format!("who={who}")])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    stdout.read_line(&mut banner).unwrap();
-    let addr = banner
-        .trim()
-        .strip_prefix("playground:    http://")
-        .and_then(|rest| rest.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("no address in the relay's banner {banner:?}"));
-    let proc = Proc {
-        child,
-        _stdout: Some(stdout),
-    };
-    (proc, addr)
+/// these extra flags.
+fn start_relay(who: SocketAddr, log: &Path, extra: &[&str]) -> RelayProcess {
+    let target = format!("who={who}");
+    let mut args = vec!["--no-echo", "--no-lab", "--no-demos", "--target", &target];
+    args.extend_from_slice(extra);
+    RelayProcess::start(&args, Stdio::from(std::fs::File::create(log).unwrap()))
 }
 
 /// `template` with each `(from, to)` replaced; each `from` must occur once,
@@ -125,7 +99,8 @@ struct Deployment {
     addr: SocketAddr,
     connector: TlsConnector,
     dir: tempfile::TempDir,
-    _procs: Vec<Proc>,
+    _nginx: Proc,
+    _relays: Vec<RelayProcess>,
 }
 
 impl Deployment {
@@ -142,15 +117,16 @@ impl Deployment {
         let path = |name: &str| dir.path().join(name).display().to_string();
         let cert = TestCert::new(dir.path());
 
-        let mut procs = Vec::new();
-        let mut relays = Vec::new();
+        let mut relay_procs = Vec::new();
         for name in ["relay-a", "relay-b"] {
             let who = start_named_echo(name).await;
-            let (proc, addr) =
-                start_relay(who, Path::new(&path(&format!("{name}.log"))), relay_flags);
-            procs.push(proc);
-            relays.push(addr);
+            relay_procs.push(start_relay(
+                who,
+                Path::new(&path(&format!("{name}.log"))),
+                relay_flags,
+            ));
         }
+        let relays: Vec<SocketAddr> = relay_procs.iter().map(|r| r.addr).collect();
 
         // A free port for nginx: bound by us, released, handed over.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -215,10 +191,7 @@ impl Deployment {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut nginx = Proc {
-            child,
-            _stdout: None,
-        };
+        let mut nginx = Proc { child };
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while tokio::net::TcpStream::connect(addr).await.is_err() {
@@ -231,13 +204,12 @@ impl Deployment {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        procs.push(nginx);
-
         Self {
             addr,
             connector: cert.connector,
             dir,
-            _procs: procs,
+            _nginx: nginx,
+            _relays: relay_procs,
         }
     }
 

@@ -12,6 +12,22 @@ use protocol::{
 };
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
+/// Opens a tap and reads its hello.
+async fn open_tap(
+    relay: &TestRelay,
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    TapHello,
+) {
+    let (mut tap, _) = connect_async(format!("ws://{}/tap", relay.addr))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Text(hello))) = tap.next().await else {
+        panic!("no hello")
+    };
+    (tap, serde_json::from_str(&hello).unwrap())
+}
+
 /// Reads tap records until the session's Closed event.
 async fn records_until_closed<S>(tap: &mut S) -> Vec<TapRecord>
 where
@@ -47,13 +63,7 @@ fn stream_of(records: &[TapRecord], source: TapSource) -> Vec<u8> {
 async fn tap_shows_handshake_masked_frames_and_tcp_bytes() {
     let (echo, _stop) = start_echo().await;
     let relay = TestRelay::start(&[("echo", echo)]).await;
-    let (mut tap, _) = connect_async(format!("ws://{}/tap", relay.addr))
-        .await
-        .unwrap();
-    let Some(Ok(Message::Text(hello))) = tap.next().await else {
-        panic!("no hello")
-    };
-    let hello: TapHello = serde_json::from_str(&hello).unwrap();
+    let (mut tap, hello) = open_tap(&relay).await;
 
     let url = format!("{}?tap={}", relay.ws_url("echo"), hello.tap);
     let (mut ws, _) = connect_async(url).await.unwrap();
@@ -155,13 +165,7 @@ async fn no_tap_flag_refuses_taps() {
 async fn a_session_shut_down_while_connecting_tells_its_tap() {
     let hung = common::HungService::start().await;
     let relay = TestRelay::start(&[("hung", hung.address.clone())]).await;
-    let (mut tap, _) = connect_async(format!("ws://{}/tap", relay.addr))
-        .await
-        .unwrap();
-    let Some(Ok(Message::Text(hello))) = tap.next().await else {
-        panic!("no hello")
-    };
-    let hello: TapHello = serde_json::from_str(&hello).unwrap();
+    let (mut tap, hello) = open_tap(&relay).await;
     let url = format!("{}?tap={}", relay.ws_url("hung"), hello.tap);
     let (mut ws, _) = connect_async(url).await.unwrap();
     // The session is connecting (for up to 5 s) when the relay shuts down.
