@@ -13,6 +13,7 @@ pub mod caps;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod conn_tap;
 pub mod hosts;
 pub mod listener;
 pub mod metrics;

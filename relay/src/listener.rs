@@ -28,8 +28,8 @@ use tokio::{
 use tokio_rustls::{server::TlsStream, TlsAcceptor};
 
 use crate::{
+    conn_tap::ConnTap,
     proxy_protocol::{read_header, Rewind},
-    tap::ConnTap,
 };
 
 const AWAITING_REQUEST: u8 = 0;

@@ -7,13 +7,14 @@
 //! records and in bytes with `try_send`, and what does not fit is counted and
 //! dropped (the page shows how many). Taps are capped relay-wide and per
 //! client address, so one client holds at most
-//! `MAX_TAPS_PER_ADDRESS × TAP_QUEUE_BYTES` of queued records.
+//! `MAX_TAPS_PER_ADDRESS × TAP_QUEUE_BYTES` of queued records. What each
+//! connection records for its tap is in `conn_tap`.
 
 use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{
-        atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering},
+        atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     time::{SystemTime, UNIX_EPOCH},
@@ -34,8 +35,6 @@ pub const TAP_QUEUE_BYTES: usize = 1 << 20;
 pub const MAX_TAPS: usize = 1024;
 /// Taps open at once from one client address (a page uses one per tab).
 pub const MAX_TAPS_PER_ADDRESS: usize = 8;
-/// Bytes of a request kept while waiting to learn whether it will be tapped.
-const PREBUFFER_BYTES: usize = 16 << 10;
 
 /// Microseconds since the Unix epoch.
 pub fn now_us() -> u64 {
@@ -158,6 +157,13 @@ impl OpenTap {
         Some(record)
     }
 
+    /// The next record if one is waiting (for tests and draining).
+    pub fn try_recv(&mut self) -> Option<Bytes> {
+        let record = self.records.try_recv().ok()?;
+        self.budget.release(record.len());
+        Some(record)
+    }
+
     /// True if no record is waiting.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
@@ -242,89 +248,6 @@ fn random_id() -> Option<String> {
     Some(raw.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-const PREBUFFER: u8 = 0;
-const ATTACHED: u8 = 1;
-const OFF: u8 = 2;
-
-/// Records one HTTP connection's bytes once a tapped session claims it.
-/// Until then it keeps the current request (so the upgrade request itself
-/// can be shown); after a session decides, it is attached or off for good.
-pub struct ConnTap {
-    state: AtomicU8,
-    inner: Mutex<RecorderInner>,
-}
-
-#[derive(Default)]
-struct RecorderInner {
-    prebuffer: Vec<u8>,
-    sink: Option<TapSink>,
-}
-
-impl ConnTap {
-    /// A connection tap; a disabled one never keeps anything.
-    pub fn new(enabled: bool) -> Self {
-        Self {
-            state: AtomicU8::new(if enabled { PREBUFFER } else { OFF }),
-            inner: Mutex::new(RecorderInner::default()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, RecorderInner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// From now on, every byte of this connection goes to `sink`, starting
-    /// with the request that is being handled.
-    pub fn attach(&self, sink: TapSink) {
-        let mut inner = self.lock();
-        let request = std::mem::take(&mut inner.prebuffer);
-        sink.record(TapSource::BrowserToRelay, &request);
-        inner.sink = Some(sink);
-        self.state.store(ATTACHED, Ordering::Release);
-    }
-
-    /// This connection will not be tapped: stop keeping its bytes.
-    pub fn disable(&self) {
-        self.state.store(OFF, Ordering::Release);
-        let mut inner = self.lock();
-        inner.prebuffer = Vec::new();
-        inner.sink = None;
-    }
-
-    /// Bytes read from the client.
-    pub fn on_read(&self, bytes: &[u8]) {
-        match self.state.load(Ordering::Acquire) {
-            OFF => {}
-            ATTACHED => {
-                if let Some(sink) = &self.lock().sink {
-                    sink.record(TapSource::BrowserToRelay, bytes);
-                }
-            }
-            _ => {
-                let mut inner = self.lock();
-                let room = PREBUFFER_BYTES.saturating_sub(inner.prebuffer.len());
-                inner
-                    .prebuffer
-                    .extend_from_slice(&bytes[..bytes.len().min(room)]);
-            }
-        }
-    }
-
-    /// Bytes written to the client.
-    pub fn on_write(&self, bytes: &[u8]) {
-        match self.state.load(Ordering::Acquire) {
-            OFF => {}
-            ATTACHED => {
-                if let Some(sink) = &self.lock().sink {
-                    sink.record(TapSource::RelayToBrowser, bytes);
-                }
-            }
-            // A response to an untapped request: the next request starts afresh.
-            _ => self.lock().prebuffer.clear(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,50 +256,10 @@ mod tests {
 
     fn drain(tap: &mut OpenTap) -> Vec<TapRecord> {
         let mut out = Vec::new();
-        while let Ok(bytes) = tap.records.try_recv() {
-            tap.budget.release(bytes.len());
+        while let Some(bytes) = tap.try_recv() {
             out.push(TapRecord::decode(&bytes).unwrap());
         }
         out
-    }
-
-    #[test]
-    fn an_attached_connection_tap_replays_the_request_then_streams() {
-        let hub = TapHub::new(true);
-        let mut tap = hub.open(CLIENT).unwrap();
-        let conn = ConnTap::new(true);
-        conn.on_read(b"GET /ws/echo HTTP/1.1\r\n\r\n");
-        conn.attach(hub.sink(&tap.id).unwrap());
-        conn.on_write(b"HTTP/1.1 101 Switching Protocols\r\n\r\n");
-        conn.on_read(&[0x81, 0x80, 1, 2, 3, 4]);
-        let records = drain(&mut tap);
-        let sources: Vec<_> = records.iter().map(|r| r.source).collect();
-        assert_eq!(
-            sources,
-            [
-                TapSource::BrowserToRelay,
-                TapSource::RelayToBrowser,
-                TapSource::BrowserToRelay
-            ]
-        );
-        assert!(records[0].bytes.starts_with(b"GET /ws/echo"));
-    }
-
-    #[test]
-    fn untapped_connections_keep_nothing() {
-        let conn = ConnTap::new(true);
-        conn.on_read(&[b'x'; 100]);
-        conn.on_write(b"HTTP/1.1 200 OK\r\n\r\n");
-        assert!(conn.lock().prebuffer.is_empty(), "answered request kept");
-        conn.on_read(&vec![b'y'; 3 * PREBUFFER_BYTES]);
-        assert_eq!(
-            conn.lock().prebuffer.len(),
-            PREBUFFER_BYTES,
-            "prebuffer unbounded"
-        );
-        conn.disable();
-        conn.on_read(b"more");
-        assert!(conn.lock().prebuffer.is_empty());
     }
 
     #[test]
