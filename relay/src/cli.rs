@@ -220,6 +220,12 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     // A bad --public-host is reported before the banner says where to go.
     crate::hosts::KnownHosts::new(addr, &config.public_hosts)?;
+    if addr.ip().is_unspecified() && config.public_hosts.is_empty() {
+        tracing::warn!(
+            "listening on every address, but answering only to loopback names (421 otherwise): \
+             add --public-host NAME for each name or address visitors use"
+        );
+    }
     if config.dist_dir.is_none() && !crate::assets::embedded() {
         tracing::warn!("this relay was built without the page; / explains how to build it");
     }
