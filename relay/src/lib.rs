@@ -14,6 +14,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod config;
 pub mod conn_tap;
+pub mod connection;
 pub mod hosts;
 pub mod listener;
 pub mod metrics;

@@ -1,0 +1,283 @@
+//! One accepted connection, as HTTP sees it: its transport (plain or TLS),
+//! what its request handlers share with it ([`ConnShared`]: the wire tap's
+//! recorder and the request deadline), and [`RelayStream`], which reports
+//! every byte to the tap and fails once a request is overdue, so a slow-loris
+//! client that never finishes its upgrade holds nothing for long.
+
+use std::{
+    future::Future,
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    sync::{
+        atomic::{AtomicU64, AtomicU8, Ordering},
+        Arc, OnceLock,
+    },
+    task::{Context, Poll},
+    time::{Duration, Instant},
+};
+
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::TcpStream,
+    time::Sleep,
+};
+use tokio_rustls::server::TlsStream;
+
+use crate::{conn_tap::ConnTap, proxy_protocol::Rewind};
+
+const AWAITING_REQUEST: u8 = 0;
+const IN_REQUEST: u8 = 1;
+const UPGRADED: u8 = 2;
+
+/// What the connection and its request handlers share.
+pub struct ConnShared {
+    /// Records the connection's bytes if a session asks for a tap.
+    pub tap: ConnTap,
+    phase: AtomicU8,
+    /// When the connection began waiting for its next request, in ms since
+    /// the process-wide epoch below.
+    waiting_since_ms: AtomicU64,
+    request_timeout: Duration,
+}
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn now_ms() -> u64 {
+    epoch().elapsed().as_millis() as u64
+}
+
+impl ConnShared {
+    pub(crate) fn new(taps: bool, request_timeout: Duration) -> Self {
+        Self {
+            tap: ConnTap::new(taps),
+            phase: AtomicU8::new(AWAITING_REQUEST),
+            waiting_since_ms: AtomicU64::new(now_ms()),
+            request_timeout,
+        }
+    }
+
+    /// A complete request head arrived: its handler is running.
+    pub fn request_started(&self) {
+        let _ = self.phase.compare_exchange(
+            AWAITING_REQUEST,
+            IN_REQUEST,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+    }
+
+    /// The connection became a WebSocket: no request deadline any more
+    /// (sessions have their own keepalive and idle limits).
+    pub fn upgraded(&self) {
+        self.phase.store(UPGRADED, Ordering::Release);
+    }
+
+    /// A response was written: the next request must come in time too.
+    fn response_written(&self) {
+        if self
+            .phase
+            .compare_exchange(
+                IN_REQUEST,
+                AWAITING_REQUEST,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+        {
+            self.waiting_since_ms.store(now_ms(), Ordering::Release);
+        }
+    }
+
+    /// When the wait for a request runs out, if one is awaited.
+    fn request_due(&self) -> Option<Instant> {
+        (self.phase.load(Ordering::Acquire) == AWAITING_REQUEST).then(|| {
+            epoch()
+                + Duration::from_millis(self.waiting_since_ms.load(Ordering::Acquire))
+                + self.request_timeout
+        })
+    }
+}
+
+/// A TCP connection, with any bytes read past its PROXY header.
+pub(crate) type Tcp = Rewind<TcpStream>;
+
+/// The transport under a connection.
+pub enum Transport {
+    /// Plain TCP.
+    Plain(Tcp),
+    /// TLS over TCP (boxed: a TLS session is large).
+    Tls(Box<TlsStream<Tcp>>),
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_write(cx, data),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_flush(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// An accepted connection: reads and writes pass through unchanged, are
+/// reported to its tap, and fail once a request is overdue.
+pub struct RelayStream {
+    inner: Transport,
+    shared: Arc<ConnShared>,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl RelayStream {
+    /// Wraps an accepted transport; `shared` goes to its request handlers.
+    pub(crate) fn new(inner: Transport, shared: Arc<ConnShared>) -> Self {
+        Self {
+            inner,
+            shared,
+            timer: None,
+        }
+    }
+
+    /// Errors once the awaited request is overdue; otherwise arms a timer so
+    /// this task wakes up when it would be.
+    fn check_deadline(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+        let Some(due) = self.shared.request_due() else {
+            self.timer = None;
+            return Ok(());
+        };
+        let due = tokio::time::Instant::from_std(due);
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
+        if timer.deadline() != due {
+            timer.as_mut().reset(due);
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "no complete request in time",
+            )),
+            Poll::Pending => Ok(()),
+        }
+    }
+}
+
+impl AsyncRead for RelayStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if let Err(err) = this.check_deadline(cx) {
+            return Poll::Ready(Err(err));
+        }
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = result {
+            this.shared.tap.on_read(&buf.filled()[before..]);
+        }
+        result
+    }
+}
+
+impl AsyncWrite for RelayStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let result = Pin::new(&mut this.inner).poll_write(cx, data);
+        if let Poll::Ready(Ok(n)) = result {
+            this.shared.tap.on_write(&data[..n]);
+            this.shared.response_written();
+        }
+        result
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Who is on the other end of an HTTP connection, and what its handlers share
+/// with the connection.
+#[derive(Clone)]
+pub struct Peer {
+    /// The client's address.
+    pub addr: SocketAddr,
+    /// Shared with the connection.
+    pub conn: Arc<ConnShared>,
+}
+
+impl std::fmt::Debug for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.addr.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_is_armed_only_while_awaiting_a_request() {
+        let conn = ConnShared::new(false, Duration::from_secs(10));
+        assert!(
+            conn.request_due().is_some(),
+            "a new connection awaits its request"
+        );
+        conn.request_started();
+        assert!(conn.request_due().is_none());
+        conn.response_written();
+        assert!(
+            conn.request_due().is_some(),
+            "keep-alive: the next request is awaited"
+        );
+        conn.request_started();
+        conn.upgraded();
+        conn.response_written(); // the 101
+        assert!(
+            conn.request_due().is_none(),
+            "a WebSocket has no request deadline"
+        );
+    }
+}
