@@ -1,51 +1,121 @@
-//! `/metrics` in the Prometheus text format: open sessions, how sessions
-//! ended, bytes each way per target, refused handshakes by reason, and
-//! upstream connect latency.
+//! `/metrics`: open sessions, how sessions ended, bytes each way per target,
+//! refused handshakes by reason, and upstream connect latency, exposed with
+//! `prometheus-client` (the Prometheus project's own crate) in the
+//! OpenMetrics text format, which Prometheus scrapes natively.
 
-use std::{
-    collections::BTreeMap,
-    fmt::Write,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Mutex,
-    },
-    time::Duration,
+use std::time::Duration;
+
+use prometheus_client::{
+    encoding::{text::encode, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
 };
 
+/// The `Content-Type` of [`Metrics::render`]'s output.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 /// Upper bounds (seconds) of the connect-latency histogram.
-const CONNECT_BUCKETS: &[f64] = &[
+const CONNECT_BUCKETS: [f64; 13] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
-/// The relay's counters.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndLabels {
+    end: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabels {
+    code: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BytesLabels {
+    target: String,
+    direction: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
+/// The relay's counters, and the registry that exposes them.
+#[derive(Debug)]
 pub struct Metrics {
-    sessions_opened: AtomicU64,
-    sessions_ended: Mutex<BTreeMap<&'static str, u64>>,
-    sessions_closed: Mutex<BTreeMap<u16, u64>>,
-    bytes: Mutex<BTreeMap<(String, &'static str), u64>>,
-    refused: Mutex<BTreeMap<&'static str, u64>>,
-    connect: Mutex<Histogram>,
+    registry: Registry,
+    sessions_open: Gauge,
+    sessions_opened: Counter,
+    sessions_ended: Family<EndLabels, Counter>,
+    sessions_closed: Family<CodeLabels, Counter>,
+    bytes: Family<BytesLabels, Counter>,
+    refused: Family<ReasonLabels, Counter>,
+    connect: Histogram,
 }
 
-#[derive(Debug, Default)]
-struct Histogram {
-    buckets: Vec<u64>,
-    sum: f64,
-    count: u64,
-}
-
-fn bump<K: Ord>(map: &Mutex<BTreeMap<K, u64>>, key: K, by: u64) {
-    *map.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(key)
-        .or_insert(0) += by;
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let sessions_open = Gauge::default();
+        let sessions_opened = Counter::default();
+        let sessions_ended = Family::default();
+        let sessions_closed = Family::default();
+        let bytes = Family::default();
+        let refused = Family::default();
+        let connect = Histogram::new(CONNECT_BUCKETS);
+        // Counters get their `_total` suffix from the encoder.
+        registry.register(
+            "relay_sessions_open",
+            "WebSocket sessions open now",
+            sessions_open.clone(),
+        );
+        registry.register(
+            "relay_sessions_opened",
+            "Sessions accepted since start",
+            sessions_opened.clone(),
+        );
+        registry.register(
+            "relay_sessions_ended",
+            "Sessions ended, by how they ended",
+            sessions_ended.clone(),
+        );
+        registry.register(
+            "relay_sessions_closed",
+            "Sessions ended, by the WebSocket close code that ended them (1006: no close frame)",
+            sessions_closed.clone(),
+        );
+        registry.register(
+            "relay_bytes",
+            "Bytes bridged, by target and direction (up = to the TCP service)",
+            bytes.clone(),
+        );
+        registry.register(
+            "relay_handshakes_refused",
+            "Handshakes refused before the upgrade, by reason",
+            refused.clone(),
+        );
+        registry.register(
+            "relay_upstream_connect_seconds",
+            "Time to connect to a target",
+            connect.clone(),
+        );
+        Self {
+            registry,
+            sessions_open,
+            sessions_opened,
+            sessions_ended,
+            sessions_closed,
+            bytes,
+            refused,
+            connect,
+        }
+    }
 }
 
 impl Metrics {
     /// A session passed the checks and is being upgraded.
     pub fn session_opened(&self) {
-        self.sessions_opened.fetch_add(1, Ordering::Relaxed);
+        self.sessions_opened.inc();
     }
 
     /// A session ended; `end` is a short label such as `upstream_closed`,
@@ -59,105 +129,37 @@ impl Metrics {
         bytes_up: u64,
         bytes_down: u64,
     ) {
-        bump(&self.sessions_ended, end, 1);
-        bump(&self.sessions_closed, close_code.unwrap_or(1006), 1);
-        bump(&self.bytes, (target.to_owned(), "up"), bytes_up);
-        bump(&self.bytes, (target.to_owned(), "down"), bytes_down);
+        self.sessions_ended.get_or_create(&EndLabels { end }).inc();
+        let code = close_code.unwrap_or(1006);
+        self.sessions_closed
+            .get_or_create(&CodeLabels { code })
+            .inc();
+        for (direction, n) in [("up", bytes_up), ("down", bytes_down)] {
+            let labels = BytesLabels {
+                target: target.to_owned(),
+                direction,
+            };
+            self.bytes.get_or_create(&labels).inc_by(n);
+        }
     }
 
     /// A handshake was refused before the upgrade.
     pub fn refused(&self, reason: &'static str) {
-        bump(&self.refused, reason, 1);
+        self.refused.get_or_create(&ReasonLabels { reason }).inc();
     }
 
     /// An upstream connect succeeded after `took`.
     pub fn upstream_connected(&self, took: Duration) {
-        let secs = took.as_secs_f64();
-        let mut h = self.connect.lock().unwrap_or_else(|e| e.into_inner());
-        if h.buckets.is_empty() {
-            h.buckets = vec![0; CONNECT_BUCKETS.len()];
-        }
-        for (i, bound) in CONNECT_BUCKETS.iter().enumerate() {
-            if secs <= *bound {
-                h.buckets[i] += 1;
-            }
-        }
-        h.sum += secs;
-        h.count += 1;
+        self.connect.observe(took.as_secs_f64());
     }
 
     /// The text exposition, with `open` sessions as a gauge.
     pub fn render(&self, open: usize) -> String {
+        self.sessions_open
+            .set(i64::try_from(open).unwrap_or(i64::MAX));
         let mut out = String::new();
-        fn lock<K: Clone + Ord>(m: &Mutex<BTreeMap<K, u64>>) -> BTreeMap<K, u64> {
-            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
-        }
-        let _ = writeln!(
-            out,
-            "# HELP relay_sessions_open WebSocket sessions open now."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE relay_sessions_open gauge\nrelay_sessions_open {open}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP relay_sessions_opened_total Sessions accepted since start."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE relay_sessions_opened_total counter\nrelay_sessions_opened_total {}",
-            self.sessions_opened.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP relay_sessions_ended_total Sessions ended, by how they ended."
-        );
-        let _ = writeln!(out, "# TYPE relay_sessions_ended_total counter");
-        for (end, n) in lock(&self.sessions_ended) {
-            let _ = writeln!(out, "relay_sessions_ended_total{{end=\"{end}\"}} {n}");
-        }
-        let _ = writeln!(out, "# HELP relay_sessions_closed_total Sessions ended, by the WebSocket close code that ended them (1006: no close frame).");
-        let _ = writeln!(out, "# TYPE relay_sessions_closed_total counter");
-        for (code, n) in lock(&self.sessions_closed) {
-            let _ = writeln!(out, "relay_sessions_closed_total{{code=\"{code}\"}} {n}");
-        }
-        let _ = writeln!(out, "# HELP relay_bytes_total Bytes bridged, by target and direction (up = to the TCP service).");
-        let _ = writeln!(out, "# TYPE relay_bytes_total counter");
-        for ((target, dir), n) in self.bytes.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(
-                out,
-                "relay_bytes_total{{target=\"{target}\",direction=\"{dir}\"}} {n}"
-            );
-        }
-        let _ = writeln!(out, "# HELP relay_handshakes_refused_total Handshakes refused before the upgrade, by reason.");
-        let _ = writeln!(out, "# TYPE relay_handshakes_refused_total counter");
-        for (reason, n) in lock(&self.refused) {
-            let _ = writeln!(
-                out,
-                "relay_handshakes_refused_total{{reason=\"{reason}\"}} {n}"
-            );
-        }
-        let h = self.connect.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = writeln!(
-            out,
-            "# HELP relay_upstream_connect_seconds Time to connect to a target."
-        );
-        let _ = writeln!(out, "# TYPE relay_upstream_connect_seconds histogram");
-        for (i, bound) in CONNECT_BUCKETS.iter().enumerate() {
-            let n = h.buckets.get(i).copied().unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "relay_upstream_connect_seconds_bucket{{le=\"{bound}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "relay_upstream_connect_seconds_bucket{{le=\"+Inf\"}} {}",
-            h.count
-        );
-        let _ = writeln!(out, "relay_upstream_connect_seconds_sum {}", h.sum);
-        let _ = writeln!(out, "relay_upstream_connect_seconds_count {}", h.count);
+        // Writing to a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
         out
     }
 }
@@ -187,6 +189,7 @@ mod tests {
             "relay_upstream_connect_seconds_bucket{le=\"0.001\"} 0",
             "relay_upstream_connect_seconds_bucket{le=\"0.0025\"} 1",
             "relay_upstream_connect_seconds_count 1",
+            "# EOF",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

@@ -147,7 +147,7 @@ async fn quotes(State(state): State<Arc<AppState>>, Query(query): Query<QuotesQu
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         state.metrics.render(state.caps.open()),
     )
 }
