@@ -1,6 +1,7 @@
-//! Embeds the page Trunk built (`dist/`, or `$RELAY_DIST_DIR`) into the relay,
-//! so the installed binary alone serves everything. Without a built page the
-//! relay still compiles and `/` explains how to build it.
+//! Embeds the page Trunk built (`dist/`, or `$RELAY_DIST_DIR`) into the relay
+//! with memory-serve, which Brotli-compresses it and computes ETags here, at
+//! build time, so the installed binary alone serves everything. Without a
+//! built page the relay still compiles and `/` explains how to build it.
 
 use std::{
     env, fs,
@@ -16,46 +17,38 @@ fn main() {
         .unwrap_or_else(|| manifest.join("..").join("dist"));
     println!("cargo:rerun-if-changed={}", dist.display());
 
-    let mut files = Vec::new();
-    if dist.join("index.html").is_file() {
-        collect(&dist, &dist, &mut files);
-    }
-    files.sort();
-    // Embed copies: Trunk may rewrite dist/ while the crate compiles.
+    // Embed a copy: Trunk may rewrite dist/ while the crate compiles. With no
+    // built page the copy is empty and nothing is embedded.
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let copies = out_dir.join("dist");
-    let _ = fs::remove_dir_all(&copies);
-    let files: Vec<(String, String)> = files
-        .into_iter()
-        .filter_map(|(rel, abs)| {
-            let copy = copies.join(&rel);
-            fs::create_dir_all(copy.parent()?).ok()?;
-            fs::copy(&abs, &copy).ok()?;
-            Some((rel, copy.to_string_lossy().into_owned()))
-        })
-        .collect();
-    let mut out = String::from("/// Files of the built page: (path relative to dist/, contents).\npub static ASSETS: &[(&str, &[u8])] = &[\n");
-    for (rel, abs) in &files {
-        out.push_str(&format!("    ({rel:?}, include_bytes!({abs:?})),\n"));
+    let copy = out_dir.join("dist");
+    let _ = fs::remove_dir_all(&copy);
+    fs::create_dir_all(&copy).expect("OUT_DIR is writable");
+    let built = dist.join("index.html").is_file();
+    if built {
+        copy_dir(&dist, &copy);
     }
-    out.push_str("];\n");
-    let out_path =
-        PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("assets.rs");
-    fs::write(out_path, out).expect("OUT_DIR is writable");
+    println!(
+        "cargo:rustc-env=RELAY_PAGE_EMBEDDED={}",
+        if built { "1" } else { "0" }
+    );
+    if env::var_os("MEMORY_SERVE_QUIET").is_none() {
+        // One warning line per file otherwise, on every build.
+        env::set_var("MEMORY_SERVE_QUIET", "1");
+    }
+    memory_serve::load_directory_with_embed(&copy, true);
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = fs::read_dir(dir) else {
+fn copy_dir(from: &Path, to: &Path) {
+    let Ok(entries) = fs::read_dir(from) else {
         return;
     };
     for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(root, &path, files);
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let abs = fs::canonicalize(&path).unwrap_or(path.clone());
-            files.push((rel, abs.to_string_lossy().into_owned()));
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            let _ = fs::create_dir_all(&dst);
+            copy_dir(&src, &dst);
+        } else {
+            let _ = fs::copy(&src, &dst);
         }
     }
 }

@@ -1,17 +1,22 @@
-//! The playground page: embedded at build time (see `build.rs`), or read from
-//! a directory given by `--dist`.
+//! The playground page: embedded at build time by memory-serve (see
+//! `build.rs`), which serves it Brotli- or gzip-compressed by the browser's
+//! `Accept-Encoding`, with ETags and `304 Not Modified`; or read from a
+//! directory given by `--dist`, as it is, for working on the page.
 
-use std::{path::Path, sync::Arc};
+use std::{
+    path::Path,
+    sync::{Arc, OnceLock},
+};
 
 use axum::{
     extract::State,
     http::{header, StatusCode, Uri},
     response::{IntoResponse, Response},
+    Router,
 };
+use memory_serve::CacheControl;
 
 use crate::state::AppState;
-
-include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// Shown at `/` when this relay was built without the page.
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>playground not built</title>
@@ -24,19 +29,36 @@ The WebSocket bridge (<code>/ws/&lt;target&gt;</code>) and <code>/api/targets</c
 
 /// True when the page was embedded at build time.
 pub fn embedded() -> bool {
-    !ASSETS.is_empty()
+    env!("RELAY_PAGE_EMBEDDED") == "1"
 }
 
-/// `GET` for anything that is not an API route: a file of the page.
+/// The routes of the embedded page: `/`, `/index.html` and each file Trunk
+/// built. Trunk puts a content hash in every file name except index.html,
+/// so index.html is revalidated on every load and the rest is kept for a
+/// year. Built once per process (memory-serve leaks what it builds, and
+/// decompresses and gzips the page when it does).
+pub fn embedded_routes() -> Router<Arc<AppState>> {
+    static ROUTES: OnceLock<Router<Arc<AppState>>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            memory_serve::load!()
+                .index_file(Some("/index.html"))
+                .html_cache_control(CacheControl::NoCache)
+                .cache_control(CacheControl::Long)
+                .into_router()
+        })
+        .clone()
+}
+
+/// `GET` for anything that is neither an API route nor a file of the
+/// embedded page: a file of `--dist`, else 404 (or, at `/` of a relay built
+/// without the page, how to build it).
 pub async fn serve_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };
     let body = match &state.config.dist_dir {
         Some(dir) => read_from_dir(dir, path).await,
-        None => ASSETS
-            .iter()
-            .find(|(name, _)| *name == path)
-            .map(|(_, bytes)| bytes.to_vec()),
+        None => None,
     };
     match body {
         Some(bytes) => {

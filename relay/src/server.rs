@@ -36,6 +36,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     } else {
         Router::new()
     };
+    // `--dist` serves a directory as it is, for working on the page.
+    let router = if state.config.dist_dir.is_none() && assets::embedded() {
+        router.merge(assets::embedded_routes())
+    } else {
+        router
+    };
     router
         .route(TARGETS_PATH, get(list_targets))
         .route("/ws/{name}", get(open_session))

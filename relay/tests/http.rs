@@ -54,6 +54,82 @@ async fn page_is_served_from_a_dist_dir() {
     assert_eq!(common::http_get(relay.addr, "/../Cargo.toml").await.0, 404);
 }
 
+/// A GET with extra header lines; returns (status, response head, body).
+async fn get_with(addr: std::net::SocketAddr, path: &str, headers: &str) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head, response[split + 4..].to_vec())
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+#[tokio::test]
+async fn the_embedded_page_is_served_compressed_with_etags() {
+    let relay = TestRelay::start(&[]).await;
+    if !relay::assets::embedded() {
+        // Built before the page: `/` says how to build it.
+        assert_eq!(common::http_get(relay.addr, "/").await.0, 503);
+        return;
+    }
+    let (status, head, page) = get_with(relay.addr, "/", "").await;
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(header(&head, "cache-control"), Some("no-cache"), "{head}");
+    let wasm = String::from_utf8_lossy(&page)
+        .split('"')
+        .find(|s| s.ends_with("_bg.wasm"))
+        .map(|s| s.trim_start_matches('/').to_owned())
+        .expect("index.html names the wasm module");
+    let path = format!("/{wasm}");
+    let (status, head, plain) = get_with(relay.addr, &path, "").await;
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(header(&head, "content-type"), Some("application/wasm"));
+    assert!(header(&head, "content-encoding").is_none(), "{head}");
+    assert!(plain.starts_with(b"\0asm"));
+    assert!(header(&head, "cache-control")
+        .unwrap()
+        .contains("immutable"));
+
+    let (status, head, br) = get_with(relay.addr, &path, "Accept-Encoding: gzip, br\r\n").await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&head, "content-encoding"), Some("br"), "{head}");
+    assert_eq!(header(&head, "vary"), Some("accept-encoding"), "{head}");
+    assert!(
+        br.len() * 2 < plain.len(),
+        "{} of {} bytes",
+        br.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(&br[..], 4096), &mut unpacked)
+        .unwrap();
+    assert!(unpacked == plain, "Brotli body differs from the file");
+
+    let (_, head, gz) = get_with(relay.addr, &path, "Accept-Encoding: gzip\r\n").await;
+    assert_eq!(header(&head, "content-encoding"), Some("gzip"), "{head}");
+    assert!(gz.len() < plain.len());
+
+    let etag = header(&head, "etag").expect("an ETag").to_owned();
+    let (status, _, body) =
+        get_with(relay.addr, &path, &format!("If-None-Match: {etag}\r\n")).await;
+    assert_eq!(status, 304);
+    assert!(body.is_empty());
+}
+
 #[tokio::test]
 async fn a_relay_without_the_page_says_how_to_build_it() {
     let dir = tempfile::tempdir().unwrap(); // empty: no index.html
