@@ -18,15 +18,14 @@ fn main() {
     println!("cargo:rerun-if-changed={}", dist.display());
 
     // Embed a copy: Trunk may rewrite dist/ while the crate compiles. With no
-    // built page the copy is empty and nothing is embedded.
+    // built page the copy is empty and nothing is embedded. The copy is only
+    // touched where it differs: memory-serve asks cargo to rerun this script
+    // when it changes.
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let copy = out_dir.join("dist");
-    let _ = fs::remove_dir_all(&copy);
     fs::create_dir_all(&copy).expect("OUT_DIR is writable");
     let built = dist.join("index.html").is_file();
-    if built {
-        copy_dir(&dist, &copy);
-    }
+    sync_dir(built.then_some(dist.as_path()), &copy);
     println!(
         "cargo:rustc-env=RELAY_PAGE_EMBEDDED={}",
         if built { "1" } else { "0" }
@@ -38,17 +37,32 @@ fn main() {
     memory_serve::load_directory_with_embed(&copy, true);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    let Ok(entries) = fs::read_dir(from) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+/// Makes `to` hold exactly what `from` holds (nothing, for `None`), writing
+/// only the files that differ.
+fn sync_dir(from: Option<&Path>, to: &Path) {
+    let wanted: Vec<_> = from
+        .and_then(|from| fs::read_dir(from).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    for entry in fs::read_dir(to).into_iter().flatten().flatten() {
+        if !wanted.contains(&entry.file_name()) {
+            let path = entry.path();
+            let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+        }
+    }
+    let Some(from) = from else { return };
+    for name in wanted {
+        let (src, dst) = (from.join(&name), to.join(&name));
         if src.is_dir() {
             let _ = fs::create_dir_all(&dst);
-            copy_dir(&src, &dst);
-        } else {
-            let _ = fs::copy(&src, &dst);
+            sync_dir(Some(&src), &dst);
+        } else if let Ok(bytes) = fs::read(&src) {
+            if fs::read(&dst).ok().as_ref() != Some(&bytes) {
+                let _ = fs::write(&dst, bytes);
+            }
         }
     }
 }
