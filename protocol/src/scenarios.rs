@@ -23,7 +23,7 @@ pub mod targets {
     pub const RECORDER: &str = "recorder";
     /// The chat room.
     pub const CHAT: &str = "chat";
-    /// The quote ticker.
+    /// The quotes service.
     pub const QUOTES: &str = "quotes";
     /// The arena game.
     pub const GAME: &str = "game";

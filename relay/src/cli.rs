@@ -1,4 +1,4 @@
-//! Command-line flags and start-up: bind the listeners, start the demo
+//! Command-line flags and start-up: bind the listeners, start the scenario
 //! services, print where to go, and run until Ctrl-C or SIGTERM.
 
 use std::io::Write as _;
@@ -13,8 +13,8 @@ use crate::{
     config::{Config, FileConfig, FileLimits},
     services::{
         builtins::{self, BuiltinListen, ECHO_LISTEN},
-        demos::{self, DemoListen},
         lab::DEFAULT_RECORDER_LISTEN,
+        scenarios::{self, ScenarioListen},
     },
     targets::Target,
 };
@@ -65,24 +65,25 @@ pub struct Args {
     #[arg(long)]
     pub no_lab: bool,
 
-    /// Do not start the scenario demos (chat, quotes, game, lamp).
-    #[arg(long)]
-    pub no_demos: bool,
+    /// Do not start the scenario services (chat, quotes, game, lamp).
+    /// `--no-demos` is the old name, still accepted.
+    #[arg(long, alias = "no-demos")]
+    pub no_scenarios: bool,
 
-    /// Address of the chat room demo (target `chat`).
-    #[arg(long, default_value = demos::CHAT_LISTEN, value_name = "HOST:PORT")]
+    /// Address of the chat room service (target `chat`).
+    #[arg(long, default_value = scenarios::CHAT_LISTEN, value_name = "HOST:PORT")]
     pub chat_listen: String,
 
-    /// Address of the quote ticker demo (target `quotes`).
-    #[arg(long, default_value = demos::QUOTES_LISTEN, value_name = "HOST:PORT")]
+    /// Address of the quotes service (target `quotes`).
+    #[arg(long, default_value = scenarios::QUOTES_LISTEN, value_name = "HOST:PORT")]
     pub quotes_listen: String,
 
-    /// Address of the game demo (target `game`).
-    #[arg(long, default_value = demos::GAME_LISTEN, value_name = "HOST:PORT")]
+    /// Address of the game service (target `game`).
+    #[arg(long, default_value = scenarios::GAME_LISTEN, value_name = "HOST:PORT")]
     pub game_listen: String,
 
-    /// Address of the lamp demo (target `lamp`).
-    #[arg(long, default_value = demos::LAMP_LISTEN, value_name = "HOST:PORT")]
+    /// Address of the lamp service (target `lamp`).
+    #[arg(long, default_value = scenarios::LAMP_LISTEN, value_name = "HOST:PORT")]
     pub lamp_listen: String,
 
     /// Do not start the built-in echo service.
@@ -276,12 +277,12 @@ fn builtin_listen(args: &Args) -> BuiltinListen {
     BuiltinListen {
         echo: (!args.no_echo).then(|| args.echo_listen.clone()),
         recorder: (!args.no_lab).then(|| args.recorder_listen.clone()),
-        demos: (!args.no_demos).then(|| DemoListen {
+        scenarios: (!args.no_scenarios).then(|| ScenarioListen {
             chat: args.chat_listen.clone(),
             quotes: args.quotes_listen.clone(),
             game: args.game_listen.clone(),
             lamp: args.lamp_listen.clone(),
-            ..DemoListen::default()
+            ..ScenarioListen::default()
         }),
     }
 }

@@ -137,16 +137,16 @@ async fn request_started(
 
 /// Quotes after `?since=SEQ`, for pages that poll instead of holding a WebSocket.
 async fn quotes(State(state): State<Arc<AppState>>, Query(query): Query<QuotesQuery>) -> Response {
-    let Some(market) = &state.builtins.market else {
+    let Some(quotes) = &state.builtins.quotes else {
         return (
             StatusCode::NOT_FOUND,
-            "this relay runs without the demos (--no-demos)\n",
+            "this relay runs without the scenarios (--no-scenarios)\n",
         )
             .into_response();
     };
     (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(market.batch_since(query.since)),
+        Json(quotes.batch_since(query.since)),
     )
         .into_response()
 }

@@ -14,7 +14,7 @@ use crate::{
 pub struct AppState {
     /// The relay's configuration.
     pub config: Config,
-    /// The built-in services' handles (the market, the recorders' log).
+    /// The built-in services' handles (the quotes, the recorders' log).
     pub builtins: Builtins,
     /// The names the relay answers to (see `crate::hosts`).
     pub hosts: KnownHosts,

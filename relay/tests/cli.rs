@@ -10,7 +10,7 @@ use std::{
 /// Starts the binary with `args` and returns the first line it prints.
 fn banner(args: &[&str]) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
-        .args(["--no-echo", "--no-lab", "--no-demos"])
+        .args(["--no-echo", "--no-lab", "--no-scenarios"])
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -52,7 +52,7 @@ fn a_bad_public_host_is_refused_at_start() {
             "127.0.0.1:0",
             "--no-echo",
             "--no-lab",
-            "--no-demos",
+            "--no-scenarios",
         ])
         .args(["--public-host", "not a name"])
         .output()

@@ -1,5 +1,5 @@
 //! End to end for the live scenarios: a real Chromium loads the page from a
-//! relay hosting the chat room, ticker, game and lamp, and the test checks
+//! relay hosting the chat room, quotes, game and lamp, and the test checks
 //! what a visitor would notice, with raw TCP clients (as `nc` would be)
 //! joining the same services. Set `SCENARIO_SCREENSHOTS=<dir>` to keep
 //! screenshots.
@@ -15,7 +15,7 @@ use fantoccini::Locator;
 use protocol::scenarios::LineBuffer;
 use relay::services::{
     builtins::BuiltinListen,
-    demos::{DemoAddrs, DemoListen},
+    scenarios::{ScenarioAddrs, ScenarioListen},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -23,8 +23,8 @@ use tokio_util::sync::CancellationToken;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// A relay serving the built page, with the demos on free ports.
-async fn scenario_relay() -> (TestRelay, DemoAddrs, CancellationToken) {
+/// A relay serving the built page, with the scenarios on free ports.
+async fn scenario_relay() -> (TestRelay, ScenarioAddrs, CancellationToken) {
     let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
     assert!(
         dist.join("index.html").is_file(),
@@ -36,16 +36,16 @@ async fn scenario_relay() -> (TestRelay, DemoAddrs, CancellationToken) {
         ..Default::default()
     };
     let listen = BuiltinListen {
-        demos: Some(DemoListen {
+        scenarios: Some(ScenarioListen {
             quote_interval: Duration::from_millis(100),
-            ..DemoListen::ephemeral()
+            ..ScenarioListen::ephemeral()
         }),
         ..BuiltinListen::none()
     };
     let (relay, builtins) = TestRelay::start_with_builtins(config, &listen).await;
-    let stop_demos = relay.shutdown.clone();
-    let addrs = builtins.demo_addrs.expect("the demos run");
-    (relay, addrs, stop_demos)
+    let stop_scenarios = relay.shutdown.clone();
+    let addrs = builtins.scenario_addrs.expect("the scenarios run");
+    (relay, addrs, stop_scenarios)
 }
 
 /// A raw TCP client of a demo service, as `nc` would be.

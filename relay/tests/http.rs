@@ -229,11 +229,11 @@ async fn metrics_count_sessions_bytes_and_refusals() {
 #[tokio::test]
 async fn quotes_can_be_polled_over_http() {
     use protocol::scenarios::quotes::QuoteBatch;
-    use relay::services::{builtins::BuiltinListen, demos::DemoListen};
+    use relay::services::{builtins::BuiltinListen, scenarios::ScenarioListen};
     let listen = BuiltinListen {
-        demos: Some(DemoListen {
+        scenarios: Some(ScenarioListen {
             quote_interval: std::time::Duration::from_millis(20),
-            ..DemoListen::ephemeral()
+            ..ScenarioListen::ephemeral()
         }),
         ..BuiltinListen::none()
     };

@@ -73,7 +73,13 @@ async fn start_named_echo(name: &'static str) -> SocketAddr {
 /// these extra flags.
 fn start_relay(who: SocketAddr, log: &Path, extra: &[&str]) -> RelayProcess {
     let target = format!("who={who}");
-    let mut args = vec!["--no-echo", "--no-lab", "--no-demos", "--target", &target];
+    let mut args = vec![
+        "--no-echo",
+        "--no-lab",
+        "--no-scenarios",
+        "--target",
+        &target,
+    ];
     args.extend_from_slice(extra);
     RelayProcess::start(&args, Stdio::from(std::fs::File::create(log).unwrap()))
 }

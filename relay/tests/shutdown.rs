@@ -156,7 +156,7 @@ fn the_binary_exits_0_on_sigterm_and_prints_where_to_go() {
             "--echo-listen",
             "127.0.0.1:0",
             "--no-lab",
-            "--no-demos",
+            "--no-scenarios",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -182,7 +182,7 @@ fn json_logs_carry_peer_client_target_and_origin_on_the_session_line() {
         .args(["--listen", "127.0.0.1:0", "--echo-listen", "127.0.0.1:0"])
         .args([
             "--no-lab",
-            "--no-demos",
+            "--no-scenarios",
             "--log-format",
             "json",
             "--threads",

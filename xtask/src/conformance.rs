@@ -45,7 +45,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--echo-listen",
             "127.0.0.1:0",
         ])
-        .args(["--no-lab", "--no-demos", "--no-tap", "--ws-echo"])
+        .args(["--no-lab", "--no-scenarios", "--no-tap", "--ws-echo"])
         // Section 9 sends messages of up to 16 MiB; the default limit (1 MiB)
         // would close those cases with 1009 instead of echoing them.
         .args(if full {

@@ -75,7 +75,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         listen(relay_port),
         "--no-echo".into(),
         "--no-lab".into(),
-        "--no-demos".into(),
+        "--no-scenarios".into(),
         "--target".into(),
         format!("echo={}", listen(echo_port)),
         "--target".into(),

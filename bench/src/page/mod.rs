@@ -100,7 +100,7 @@ pub async fn run(args: &PageArgs) -> anyhow::Result<PageRecord> {
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
         "--no-echo".into(),
-        "--no-demos".into(),
+        "--no-scenarios".into(),
         // The lab stays on (the page opens its wire tap only when the lab
         // offers one), on a free port.
         "--recorder-listen".into(),

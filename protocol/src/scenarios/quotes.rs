@@ -1,7 +1,7 @@
-//! Live quotes: the ticker pushes a line per price change, and the same
+//! Live quotes: the quotes service pushes a line per price change, and the same
 //! quotes can be polled over HTTP, so the page can compare the two.
 //!
-//! Server lines (the ticker takes no commands):
+//! Server lines (the quotes service takes no commands):
 //!
 //! ```text
 //! QUOTE 1042 ACME 101.37 1718000000123
@@ -102,7 +102,7 @@ pub fn parse_price(text: &str) -> Option<u64> {
         .checked_add(cents.parse().ok()?)
 }
 
-/// One line the ticker sends.
+/// One line the quotes service sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerLine {
     /// A price change.
@@ -120,7 +120,7 @@ impl fmt::Display for ServerLine {
     }
 }
 
-/// Parses one line the ticker sent (without its line ending).
+/// Parses one line the quotes service sent (without its line ending).
 pub fn parse_server_line(line: &str) -> Result<ServerLine, ParseError> {
     if let Some(reason) = line.strip_prefix("! ") {
         return Ok(ServerLine::Error(reason.to_owned()));

@@ -1,7 +1,7 @@
 //! The built-in services, started in one place: echo, the lab (recorders)
-//! and the scenario demos. What they hand back is kept apart from the
+//! and the scenario services. What they hand back is kept apart from the
 //! configuration: their targets join the configured ones, their banner
-//! lines go to the start-up banner, and their handles (the market behind
+//! lines go to the start-up banner, and their handles (the quotes behind
 //! `/api/quotes`, the recorders' log) go to the relay's state.
 
 use std::sync::Arc;
@@ -12,11 +12,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    banner_line, builtin_target,
-    demos::{self, DemoAddrs, DemoListen},
-    echo, lab,
-    quotes::Market,
+    banner_line, builtin_target, echo, lab,
+    quotes::Quotes,
     recorder::RecorderLog,
+    scenarios::{self, ScenarioAddrs, ScenarioListen},
 };
 use crate::targets::Target;
 
@@ -30,8 +29,8 @@ pub struct BuiltinListen {
     pub echo: Option<String>,
     /// The lab's recorder (target `recorder`, plus a bad-port listener).
     pub recorder: Option<String>,
-    /// The scenario demos.
-    pub demos: Option<DemoListen>,
+    /// The scenario services.
+    pub scenarios: Option<ScenarioListen>,
 }
 
 impl BuiltinListen {
@@ -40,7 +39,7 @@ impl BuiltinListen {
         Self {
             echo: None,
             recorder: None,
-            demos: None,
+            scenarios: None,
         }
     }
 
@@ -49,7 +48,7 @@ impl BuiltinListen {
         Self {
             echo: Some("127.0.0.1:0".into()),
             recorder: Some("127.0.0.1:0".into()),
-            demos: Some(DemoListen::ephemeral()),
+            scenarios: Some(ScenarioListen::ephemeral()),
         }
     }
 }
@@ -58,14 +57,14 @@ impl BuiltinListen {
 /// default is none running.
 #[derive(Clone, Default)]
 pub struct Builtins {
-    /// The market behind the ticker, for `GET /api/quotes`.
-    pub market: Option<Arc<Market>>,
+    /// The simulated market behind the quotes service, for `GET /api/quotes`.
+    pub quotes: Option<Arc<Quotes>>,
     /// What the recorders received, for `/api/recorder/<marker>`.
     pub recorder_log: Option<Arc<RecorderLog>>,
     /// The ports the page's experiments aim at.
     pub lab: LabInfo,
-    /// Where the demos listen, as bound.
-    pub demo_addrs: Option<DemoAddrs>,
+    /// Where the scenarios listen, as bound.
+    pub scenario_addrs: Option<ScenarioAddrs>,
 }
 
 /// What [`start`] started.
@@ -113,14 +112,14 @@ pub async fn start(
         started.builtins.lab = lab.info;
         started.builtins.recorder_log = Some(lab.log);
     }
-    if let Some(demo_listen) = &listen.demos {
-        let demos = demos::start(demo_listen, shutdown).await.context(
-            "use --chat-listen/--quotes-listen/--game-listen/--lamp-listen or --no-demos",
+    if let Some(scenario_listen) = &listen.scenarios {
+        let scenarios = scenarios::start(scenario_listen, shutdown).await.context(
+            "use --chat-listen/--quotes-listen/--game-listen/--lamp-listen or --no-scenarios",
         )?;
-        started.targets.extend(demos.targets);
-        started.banner.extend(demos.banner);
-        started.builtins.market = Some(demos.market);
-        started.builtins.demo_addrs = Some(demos.addrs);
+        started.targets.extend(scenarios.targets);
+        started.banner.extend(scenarios.banner);
+        started.builtins.quotes = Some(scenarios.quotes);
+        started.builtins.scenario_addrs = Some(scenarios.addrs);
     }
     Ok(started)
 }

@@ -4,7 +4,6 @@
 
 pub mod builtins;
 pub mod chat;
-pub mod demos;
 pub mod echo;
 pub mod game;
 pub mod lab;
@@ -12,6 +11,7 @@ pub mod lamp;
 pub mod line;
 pub mod quotes;
 pub mod recorder;
+pub mod scenarios;
 
 use std::{net::SocketAddr, time::Duration};
 

@@ -1,4 +1,4 @@
-//! `quotes`: live stock quotes, pushed. A shared [`Market`] moves the prices
+//! `quotes`: live stock quotes, pushed. A shared [`Quotes`] moves the prices
 //! of a few made-up stocks as a bounded random walk and publishes each change
 //! to every connected client as a `QUOTE` line, the moment it happens. The
 //! last [`QUOTE_HISTORY`] quotes are kept so `GET /api/quotes?since=SEQ` can
@@ -43,25 +43,25 @@ struct Published {
 }
 
 /// The simulated market: prices, the history for polling, and the channel
-/// that pushes every quote to the ticker's clients.
-pub struct Market {
-    state: Mutex<MarketState>,
+/// that pushes every quote to the quotes service's clients.
+pub struct Quotes {
+    state: Mutex<QuotesState>,
     tx: broadcast::Sender<Published>,
 }
 
-struct MarketState {
+struct QuotesState {
     rng: Rng,
     prices: Vec<u64>,
     seq: u64,
     history: VecDeque<Quote>,
 }
 
-impl Market {
-    /// A market with prices at their start, nothing published yet.
+impl Quotes {
+    /// A quotes with prices at their start, nothing published yet.
     pub fn new(seed: u64) -> Arc<Self> {
         let (tx, _) = broadcast::channel(BROADCAST_CAPACITY);
         Arc::new(Self {
-            state: Mutex::new(MarketState {
+            state: Mutex::new(QuotesState {
                 rng: Rng::new(seed),
                 prices: START_CENTS[..SYMBOLS.len()].to_vec(),
                 seq: 0,
@@ -71,10 +71,10 @@ impl Market {
         })
     }
 
-    /// A market that publishes a quote every `interval` until `shutdown`.
+    /// A quotes that publishes a quote every `interval` until `shutdown`.
     pub fn spawn(interval: Duration, seed: u64, shutdown: &CancellationToken) -> Arc<Self> {
-        let market = Self::new(seed);
-        let ticking = market.clone();
+        let quotes = Self::new(seed);
+        let ticking = quotes.clone();
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             let mut ticks =
@@ -87,7 +87,7 @@ impl Market {
                 }
             }
         });
-        market
+        quotes
     }
 
     /// Moves one symbol's price now and publishes the quote.
@@ -111,7 +111,7 @@ impl Market {
             state.history.pop_front();
         }
         state.history.push_back(quote.clone());
-        // No receivers is fine: nobody is watching the ticker right now.
+        // No receivers is fine: nobody is watching the quotes right now.
         let _ = self.tx.send(Published {
             line: quote.to_string().into(),
         });
@@ -148,7 +148,7 @@ impl Market {
         self.lock().seq
     }
 
-    /// Ticker clients connected right now.
+    /// Clients of the quotes service connected right now.
     pub fn subscribers(&self) -> usize {
         self.tx.receiver_count()
     }
@@ -165,7 +165,7 @@ impl Market {
         (latest, self.tx.subscribe())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, MarketState> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, QuotesState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -174,10 +174,10 @@ impl Market {
 pub async fn handle(
     stream: TcpStream,
     shutdown: CancellationToken,
-    market: Arc<Market>,
+    quotes: Arc<Quotes>,
 ) -> io::Result<()> {
     let mut conn = LineConn::new(stream);
-    let (latest, mut rx) = market.subscribe();
+    let (latest, mut rx) = quotes.subscribe();
     for quote in latest {
         conn.send(&quote).await?;
     }
@@ -204,10 +204,10 @@ mod tests {
 
     #[test]
     fn prices_walk_within_bounds_with_increasing_seq() {
-        let market = Market::new(42);
+        let quotes = Quotes::new(42);
         let mut last_seq = 0;
         for _ in 0..5_000 {
-            let quote = market.step();
+            let quote = quotes.step();
             assert_eq!(quote.seq, last_seq + 1);
             last_seq = quote.seq;
             let i = SYMBOLS.iter().position(|s| *s == quote.symbol).unwrap();
@@ -219,31 +219,31 @@ mod tests {
         }
         // Every symbol moves at some point.
         let symbols: std::collections::HashSet<_> =
-            market.since(0).into_iter().map(|q| q.symbol).collect();
+            quotes.since(0).into_iter().map(|q| q.symbol).collect();
         assert_eq!(symbols.len(), SYMBOLS.len());
     }
 
     #[test]
     fn history_keeps_the_last_256() {
-        let market = Market::new(1);
+        let quotes = Quotes::new(1);
         for _ in 0..300 {
-            market.step();
+            quotes.step();
         }
-        let all = market.since(0);
+        let all = quotes.since(0);
         assert_eq!(all.len(), QUOTE_HISTORY);
         assert_eq!(all.first().unwrap().seq, 300 - QUOTE_HISTORY as u64 + 1);
         assert_eq!(
-            market.since(295).iter().map(|q| q.seq).collect::<Vec<_>>(),
+            quotes.since(295).iter().map(|q| q.seq).collect::<Vec<_>>(),
             [296, 297, 298, 299, 300]
         );
-        assert!(market.since(300).is_empty());
-        let batch = market.batch_since(298);
+        assert!(quotes.since(300).is_empty());
+        let batch = quotes.batch_since(298);
         assert_eq!((batch.quotes.len(), batch.latest_seq), (2, 300));
     }
 
     #[test]
     fn same_seed_same_prices() {
-        let (a, b) = (Market::new(9), Market::new(9));
+        let (a, b) = (Quotes::new(9), Quotes::new(9));
         for _ in 0..50 {
             let (qa, qb) = (a.step(), b.step());
             assert_eq!((qa.symbol, qa.price_cents), (qb.symbol, qb.price_cents));
@@ -252,15 +252,15 @@ mod tests {
 
     #[test]
     fn subscribers_start_from_the_latest_of_each_symbol() {
-        let market = Market::new(3);
+        let quotes = Quotes::new(3);
         for _ in 0..40 {
-            market.step();
+            quotes.step();
         }
-        let (latest, mut rx) = market.subscribe();
+        let (latest, mut rx) = quotes.subscribe();
         assert_eq!(latest.len(), SYMBOLS.len());
         assert!(latest.windows(2).all(|w| w[0].seq < w[1].seq));
         assert_eq!(latest.last().unwrap().seq, 40);
-        let next = market.step();
+        let next = quotes.step();
         assert_eq!(&*rx.try_recv().unwrap().line, next.to_string());
     }
 }

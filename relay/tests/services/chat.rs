@@ -4,8 +4,8 @@ use super::*;
 
 #[tokio::test]
 async fn chat_room_joins_nc_users_and_browsers() {
-    let running = start_demos(Duration::from_secs(3600)).await;
-    let chat = running.demos.addrs.chat;
+    let running = start_scenarios(Duration::from_secs(3600)).await;
+    let chat = running.scenarios.addrs.chat;
     let relay = TestRelay::start_with(running.config()).await;
 
     let mut alice = Client::tcp(chat).await;

@@ -11,8 +11,8 @@ fn parse_state(line: &str) -> GameState {
 
 #[tokio::test]
 async fn game_moves_are_broadcast_and_pings_answered() {
-    let running = start_demos(Duration::from_secs(3600)).await;
-    let arena = running.demos.addrs.game;
+    let running = start_scenarios(Duration::from_secs(3600)).await;
+    let arena = running.scenarios.addrs.game;
 
     let mut one = Client::tcp(arena).await;
     assert_eq!(one.line().await, "YOU p1");

@@ -4,9 +4,9 @@ use super::*;
 
 #[tokio::test]
 async fn lamp_changes_reach_every_remote_control() {
-    let running = start_demos(Duration::from_secs(3600)).await;
+    let running = start_scenarios(Duration::from_secs(3600)).await;
     let relay = TestRelay::start_with(running.config()).await;
-    let lamp = running.demos.addrs.lamp;
+    let lamp = running.scenarios.addrs.lamp;
 
     let initial = "STATE power=off brightness=80 color=#ffcc00";
     let mut terminal = Client::tcp(lamp).await;

@@ -21,8 +21,8 @@ use protocol::scenarios::{
 };
 use relay::{
     services::{
-        demos::{self, DemoListen, Demos},
-        quotes::Market,
+        quotes::Quotes,
+        scenarios::{self, ScenarioListen, Scenarios},
     },
     Config,
 };
@@ -147,15 +147,15 @@ impl Client {
 
 /// The scenario services on free ports, stopped when this drops.
 struct Running {
-    demos: Demos,
+    scenarios: Scenarios,
     shutdown: CancellationToken,
 }
 
 impl Running {
-    /// A relay configuration with the demos' targets.
+    /// A relay configuration with the scenarios' targets.
     fn config(&self) -> Config {
         let mut config = Config::default();
-        for target in &self.demos.targets {
+        for target in &self.scenarios.targets {
             config.targets.add(target.clone()).unwrap();
         }
         config
@@ -168,21 +168,24 @@ impl Drop for Running {
     }
 }
 
-async fn start_demos(quote_interval: Duration) -> Running {
+async fn start_scenarios(quote_interval: Duration) -> Running {
     let shutdown = CancellationToken::new();
-    let listen = DemoListen {
+    let listen = ScenarioListen {
         quote_interval,
-        ..DemoListen::ephemeral()
+        ..ScenarioListen::ephemeral()
     };
-    let demos = demos::start(&listen, &shutdown).await.unwrap();
-    Running { demos, shutdown }
+    let scenarios = scenarios::start(&listen, &shutdown).await.unwrap();
+    Running {
+        scenarios,
+        shutdown,
+    }
 }
 
 #[tokio::test]
 async fn start_adds_builtin_targets_and_banner_lines() {
-    let running = start_demos(Duration::from_secs(3600)).await;
+    let running = start_scenarios(Duration::from_secs(3600)).await;
     let targets: Vec<_> = running
-        .demos
+        .scenarios
         .targets
         .iter()
         .map(|t| (t.name.as_str(), t.builtin))
@@ -196,14 +199,14 @@ async fn start_adds_builtin_targets_and_banner_lines() {
             ("lamp", true)
         ]
     );
-    let chat_port = running.demos.addrs.chat.port();
+    let chat_port = running.scenarios.addrs.chat.port();
     assert_eq!(
-        running.demos.banner[0],
+        running.scenarios.banner[0],
         format!("chat:          nc 127.0.0.1 {chat_port}")
     );
-    assert!(running.demos.banner[3].starts_with("lamp:          nc 127.0.0.1 "));
+    assert!(running.scenarios.banner[3].starts_with("lamp:          nc 127.0.0.1 "));
     assert!(running
-        .demos
+        .scenarios
         .targets
         .iter()
         .all(|t| !t.description.is_empty()));

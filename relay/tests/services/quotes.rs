@@ -11,9 +11,9 @@ fn parse_quote(line: &str) -> Quote {
 
 #[tokio::test]
 async fn ticker_pushes_quotes_that_polling_also_sees() {
-    let running = start_demos(Duration::from_millis(10)).await;
-    let market = running.demos.market.clone();
-    let mut client = Client::tcp(running.demos.addrs.quotes).await;
+    let running = start_scenarios(Duration::from_millis(10)).await;
+    let feed = running.scenarios.quotes.clone();
+    let mut client = Client::tcp(running.scenarios.addrs.quotes).await;
     let mut quotes = Vec::new();
     while quotes.len() < 30 {
         quotes.push(parse_quote(&client.line().await));
@@ -31,13 +31,13 @@ async fn ticker_pushes_quotes_that_polling_also_sees() {
 
     // Polling sees the very same quotes: what a page missed since its last poll.
     let since = tail[0].seq;
-    let polled = market.since(since);
+    let polled = feed.since(since);
     for pushed in &tail[1..] {
         assert!(polled.contains(pushed), "{pushed} not in the history");
     }
     assert!(polled.iter().all(|q| q.seq > since));
     let batch: QuoteBatch =
-        serde_json::from_str(&serde_json::to_string(&market.batch_since(since)).unwrap()).unwrap();
+        serde_json::from_str(&serde_json::to_string(&feed.batch_since(since)).unwrap()).unwrap();
     assert!(batch.latest_seq >= quotes.last().unwrap().seq);
     assert_eq!(batch.quotes.first().map(|q| q.seq), Some(since + 1));
 
@@ -56,12 +56,12 @@ async fn ticker_pushes_quotes_that_polling_also_sees() {
 /// When it reads again it is told how many it missed, and carries on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_does_not_hold_up_the_others() {
-    let market = Market::new(11);
+    let quotes = Quotes::new(11);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let stop = CancellationToken::new();
     let _stop_guard = stop.clone().drop_guard();
-    let served = market.clone();
+    let served = quotes.clone();
     tokio::spawn(relay::services::serve(
         "quotes",
         listener,
@@ -73,7 +73,7 @@ async fn a_client_that_never_reads_does_not_hold_up_the_others() {
     socket.set_recv_buffer_size(4096).unwrap();
     let mut stalled = Client::new(Source::Tcp(socket.connect(addr).await.unwrap()));
     let mut reader = Client::tcp(addr).await;
-    assert!(wait_until(LINE_DEADLINE, || market.subscribers() == 2).await);
+    assert!(wait_until(LINE_DEADLINE, || quotes.subscribers() == 2).await);
 
     // Far more than the stalled client's socket buffers can hold.
     const FLOOD: u64 = 300_000;
@@ -94,12 +94,12 @@ async fn a_client_that_never_reads_does_not_hold_up_the_others() {
     });
 
     for i in 0..FLOOD {
-        market.step();
+        quotes.step();
         if i % 1_000 == 0 {
             tokio::task::yield_now().await;
         }
     }
-    let last = market.step().seq;
+    let last = quotes.step().seq;
     assert_eq!(last, FLOOD + 1);
     tokio::time::timeout(
         Duration::from_secs(30),
@@ -116,6 +116,6 @@ async fn a_client_that_never_reads_does_not_hold_up_the_others() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("not a missed note: {note}"));
     assert!(missed > 0);
-    stalled.until(&market.since(last - 1)[0].to_string()).await;
+    stalled.until(&quotes.since(last - 1)[0].to_string()).await;
     reading.await.unwrap();
 }

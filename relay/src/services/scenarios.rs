@@ -18,31 +18,31 @@ use tokio_util::sync::CancellationToken;
 use super::{banner_line, builtin_target, chat, game, lamp, line::clock_seed, quotes};
 use crate::targets::Target;
 
-/// Where each scenario service listens, and how fast the market moves.
+/// Where each scenario service listens, and how fast the quotes moves.
 #[derive(Debug, Clone)]
-pub struct DemoListen {
+pub struct ScenarioListen {
     /// Chat room (target `chat`).
     pub chat: String,
-    /// Quote ticker (target `quotes`).
+    /// Quotes service (target `quotes`).
     pub quotes: String,
     /// Arena game (target `game`).
     pub game: String,
     /// Lamp (target `lamp`).
     pub lamp: String,
-    /// Time between two quotes from the market.
+    /// Time between two quotes from the quotes.
     pub quote_interval: Duration,
 }
 
 /// Default address of the chat room.
 pub const CHAT_LISTEN: &str = "127.0.0.1:7009";
-/// Default address of the quote ticker.
+/// Default address of the quotes service.
 pub const QUOTES_LISTEN: &str = "127.0.0.1:7010";
 /// Default address of the game.
 pub const GAME_LISTEN: &str = "127.0.0.1:7011";
 /// Default address of the lamp.
 pub const LAMP_LISTEN: &str = "127.0.0.1:7012";
 
-impl Default for DemoListen {
+impl Default for ScenarioListen {
     /// Loopback ports 7009 to 7012, five quotes a second.
     fn default() -> Self {
         Self {
@@ -55,7 +55,7 @@ impl Default for DemoListen {
     }
 }
 
-impl DemoListen {
+impl ScenarioListen {
     /// Every service on a free loopback port (for tests).
     pub fn ephemeral() -> Self {
         let any = "127.0.0.1:0".to_owned();
@@ -70,23 +70,23 @@ impl DemoListen {
 }
 
 /// What [`start`] started.
-pub struct Demos {
+pub struct Scenarios {
     /// The targets `chat`, `quotes`, `game` and `lamp`.
     pub targets: Vec<Target>,
     /// Lines for the start-up banner, e.g. `chat:          nc 127.0.0.1 7009`.
     pub banner: Vec<String>,
-    /// The market behind the ticker, for `GET /api/quotes`.
-    pub market: Arc<quotes::Market>,
+    /// The simulated market behind the quotes service, for `GET /api/quotes`.
+    pub quotes: Arc<quotes::Quotes>,
     /// Where each service listens, as bound (ports resolved).
-    pub addrs: DemoAddrs,
+    pub addrs: ScenarioAddrs,
 }
 
 /// The bound address of each scenario service.
 #[derive(Debug, Clone, Copy)]
-pub struct DemoAddrs {
+pub struct ScenarioAddrs {
     /// Chat room.
     pub chat: std::net::SocketAddr,
-    /// Quote ticker.
+    /// Quotes service.
     pub quotes: std::net::SocketAddr,
     /// Arena game.
     pub game: std::net::SocketAddr,
@@ -94,14 +94,17 @@ pub struct DemoAddrs {
     pub lamp: std::net::SocketAddr,
 }
 
-/// Binds the chat room, ticker, game and lamp and runs them until
+/// Binds the chat room, quotes, game and lamp and runs them until
 /// `shutdown`; returns their targets `chat`, `quotes`, `game` and `lamp`.
-pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow::Result<Demos> {
+pub async fn start(
+    listen: &ScenarioListen,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Scenarios> {
     let chat_listener = bind("chat", &listen.chat).await?;
     let quotes_listener = bind("quotes", &listen.quotes).await?;
     let game_listener = bind("game", &listen.game).await?;
     let lamp_listener = bind("lamp", &listen.lamp).await?;
-    let addrs = DemoAddrs {
+    let addrs = ScenarioAddrs {
         chat: chat_listener.local_addr()?,
         quotes: quotes_listener.local_addr()?,
         game: game_listener.local_addr()?,
@@ -127,13 +130,13 @@ pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow:
         shutdown.clone(),
         move |stream, token| chat::handle(stream, token, room.clone()),
     ));
-    let market = quotes::Market::spawn(listen.quote_interval, clock_seed(), shutdown);
-    let quotes_market = market.clone();
+    let quotes = quotes::Quotes::spawn(listen.quote_interval, clock_seed(), shutdown);
+    let feed = quotes.clone();
     tokio::spawn(super::serve(
         "quotes",
         quotes_listener,
         shutdown.clone(),
-        move |stream, token| quotes::handle(stream, token, quotes_market.clone()),
+        move |stream, token| quotes::handle(stream, token, feed.clone()),
     ));
     let arena = game::Arena::new(clock_seed());
     tokio::spawn(super::serve(
@@ -149,10 +152,10 @@ pub async fn start(listen: &DemoListen, shutdown: &CancellationToken) -> anyhow:
         shutdown.clone(),
         move |stream, token| lamp::handle(stream, token, lamp.clone()),
     ));
-    Ok(Demos {
+    Ok(Scenarios {
         targets: demo_targets,
         banner,
-        market,
+        quotes,
         addrs,
     })
 }
