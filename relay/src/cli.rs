@@ -393,3 +393,19 @@ async fn bind_with_backlog(address: &str) -> std::io::Result<TcpListener> {
     Err(last_err
         .unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "no address")))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Args;
+
+    #[test]
+    fn no_demos_is_the_old_name_of_no_scenarios() {
+        for flag in ["--no-scenarios", "--no-demos"] {
+            let args = Args::try_parse_from(["relay", flag]).unwrap();
+            assert!(args.no_scenarios, "{flag}");
+        }
+        assert!(!Args::try_parse_from(["relay"]).unwrap().no_scenarios);
+    }
+}
