@@ -30,16 +30,7 @@ const SESSION_OVERHEAD_KIB: u64 = 256;
 
 /// A relay binary with one target, `svc`, at `address`.
 fn relay_for(address: &str, extra: &[&str]) -> RelayProcess {
-    let target = format!("svc={address}");
-    let mut args = vec![
-        "--no-echo",
-        "--no-lab",
-        "--no-scenarios",
-        "--target",
-        &target,
-    ];
-    args.extend_from_slice(extra);
-    RelayProcess::start(&args, Stdio::null())
+    RelayProcess::with_one_target("svc", address, extra, Stdio::null())
 }
 
 /// The relay's own echo service, in this process.

@@ -93,10 +93,7 @@ async fn relay_serving_page(targets: &[(&str, String)]) -> TestRelay {
         ..Default::default()
     };
     for (name, address) in targets {
-        config
-            .targets
-            .add(relay::Target::new(name, address, "").unwrap())
-            .unwrap();
+        common::add_target(&mut config, name, address);
     }
     TestRelay::start_with(config).await
 }

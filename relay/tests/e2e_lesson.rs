@@ -23,10 +23,7 @@ async fn lab_relay() -> (TestRelay, CancellationToken) {
         dist_dir: Some(dist),
         ..Default::default()
     };
-    config
-        .targets
-        .add(relay::Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     (TestRelay::start_lab(config).await, stop_echo)
 }
 
@@ -42,14 +39,6 @@ async fn run(browser: &Browser, id: &str) -> String {
         .await
         .pop()
         .unwrap_or_default()
-}
-
-async fn screenshot(browser: &Browser, name: &str) {
-    if let Ok(dir) = std::env::var("LESSON_SCREENSHOTS") {
-        browser
-            .save_full_screenshot(&std::path::Path::new(&dir).join(name))
-            .await;
-    }
 }
 
 #[tokio::test]
@@ -128,7 +117,9 @@ async fn every_experiment_shows_what_the_browser_did() {
         ["true"]
     );
 
-    screenshot(&browser, "experiments.png").await;
+    browser
+        .screenshot_to("LESSON_SCREENSHOTS", "experiments.png")
+        .await;
     browser.close().await;
 }
 
@@ -206,7 +197,9 @@ async fn the_console_shows_handshake_frames_and_both_languages() {
     browser
         .wait_for("#frames .frame[data-dir='up'][data-opcode='close'][data-masked='true']")
         .await;
-    screenshot(&browser, "console.png").await;
+    browser
+        .screenshot_to("LESSON_SCREENSHOTS", "console.png")
+        .await;
 
     // The comparison table follows the language switch.
     let english = browser.text_of("#cmp-definition").await;
@@ -215,6 +208,6 @@ async fn the_console_shows_handshake_frames_and_both_languages() {
     let chinese = browser.wait_for_text("#cmp-definition", "应用层协议").await;
     assert_ne!(english, chinese);
     assert!(browser.text_of("#comparison-title").await.contains("与"));
-    screenshot(&browser, "zh.png").await;
+    browser.screenshot_to("LESSON_SCREENSHOTS", "zh.png").await;
     browser.close().await;
 }

@@ -158,14 +158,6 @@ async fn wait_number_above(browser: &Browser, css: &str, min: f64) -> f64 {
     }
 }
 
-async fn screenshot(browser: &Browser, name: &str) {
-    if let Ok(dir) = std::env::var("SCENARIO_SCREENSHOTS") {
-        browser
-            .save_full_screenshot(&std::path::Path::new(&dir).join(name))
-            .await;
-    }
-}
-
 #[tokio::test]
 async fn chat_and_game_are_shared_by_two_pages_and_nc() {
     let (relay, addrs, _stop) = scenario_relay().await;
@@ -235,7 +227,9 @@ async fn chat_and_game_are_shared_by_two_pages_and_nc() {
     wait_attr(&bob, &seen, "data-x", |v| v == expected.to_string()).await;
     let rtt = wait_number_above(&alice, "#game-rtt", -1.0).await;
     eprintln!("game: {me} moved from x={x} to x={expected}, round trip {rtt} ms");
-    screenshot(&alice, "scenarios-chat-game.png").await;
+    alice
+        .screenshot_to("SCENARIO_SCREENSHOTS", "scenarios-chat-game.png")
+        .await;
 
     tokio::join!(alice.close(), bob.close());
 }
@@ -285,7 +279,8 @@ async fn quotes_compare_push_with_polling_and_the_lamp_follows_nc() {
     wait_attr(&page, "#lamp", "data-power", |p| p == "on").await;
     nc.send("COLOR #00ff80").await;
     wait_attr(&page, "#lamp", "data-color", |c| c == "#00ff80").await;
-    screenshot(&page, "scenarios-quotes-lamp.png").await;
+    page.screenshot_to("SCENARIO_SCREENSHOTS", "scenarios-quotes-lamp.png")
+        .await;
 
     page.close().await;
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{close_of, start_echo, TestRelay};
 use futures_util::{SinkExt, StreamExt};
-use relay::{Config, Limits, Target};
+use relay::{Config, Limits};
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 fn config(limits: Limits, targets: &[(&str, &str)]) -> Config {
@@ -17,10 +17,7 @@ fn config(limits: Limits, targets: &[(&str, &str)]) -> Config {
         ..Default::default()
     };
     for (name, address) in targets {
-        config
-            .targets
-            .add(Target::new(name, address, "").unwrap())
-            .unwrap();
+        common::add_target(&mut config, name, address);
     }
     config
 }

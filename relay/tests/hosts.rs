@@ -6,7 +6,7 @@
 mod common;
 
 use common::{start_echo, TestRelay};
-use relay::{origin::DEV_ORIGINS, Config, Target};
+use relay::{origin::DEV_ORIGINS, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends one raw request and returns its status and head.
@@ -40,10 +40,7 @@ async fn echo_relay(public_hosts: &[&str]) -> TestRelay {
         public_hosts: public_hosts.iter().map(|h| (*h).to_owned()).collect(),
         ..Default::default()
     };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     TestRelay::start_with(config).await
 }
 

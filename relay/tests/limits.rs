@@ -195,10 +195,7 @@ async fn forwarded_for_counts_per_visitor_only_behind_a_trusted_proxy() {
         trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
         ..Default::default()
     };
-    config
-        .targets
-        .add(relay::Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     let relay = TestRelay::start_with(config).await;
     let _a = open_as(&relay, "203.0.113.1").await.unwrap();
     let _b = open_as(&relay, "203.0.113.2")

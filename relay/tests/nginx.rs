@@ -72,16 +72,8 @@ async fn start_named_echo(name: &'static str) -> SocketAddr {
 /// Starts the relay binary on a free port with target `who` at `who` and
 /// these extra flags.
 fn start_relay(who: SocketAddr, log: &Path, extra: &[&str]) -> RelayProcess {
-    let target = format!("who={who}");
-    let mut args = vec![
-        "--no-echo",
-        "--no-lab",
-        "--no-scenarios",
-        "--target",
-        &target,
-    ];
-    args.extend_from_slice(extra);
-    RelayProcess::start(&args, Stdio::from(std::fs::File::create(log).unwrap()))
+    let log = Stdio::from(std::fs::File::create(log).unwrap());
+    RelayProcess::with_one_target("who", &who.to_string(), extra, log)
 }
 
 /// `template` with each `(from, to)` replaced; each `from` must occur once,

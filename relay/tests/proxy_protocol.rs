@@ -8,7 +8,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use common::{start_echo, TestCert, TestRelay};
 use futures_util::{SinkExt, StreamExt};
-use relay::{Config, Limits, Target};
+use relay::{Config, Limits};
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
     net::TcpStream,
@@ -34,10 +34,7 @@ async fn proxied_relay(
         proxy_protocol: true,
         ..Default::default()
     };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     (TestRelay::start_with(config).await, stop)
 }
 
@@ -224,10 +221,7 @@ async fn the_header_comes_before_tls() {
         proxy_protocol: true,
         ..Default::default()
     };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     let relay = TestRelay::start_with(config).await;
 
     use tokio_rustls::rustls::pki_types::ServerName;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{start_echo, TestCert, TestRelay};
 use futures_util::{SinkExt, StreamExt};
-use relay::{Config, Limits, Target};
+use relay::{Config, Limits};
 use tokio::{io::AsyncReadExt, net::TcpStream};
 use tokio_rustls::{rustls::pki_types::ServerName, TlsConnector};
 use tokio_tungstenite::{client_async, tungstenite::Message};
@@ -31,10 +31,7 @@ async fn tls_relay() -> TlsRelay {
         },
         ..Default::default()
     };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    common::add_target(&mut config, "echo", &echo);
     let relay = TestRelay::start_with(config).await;
     TlsRelay {
         relay,

@@ -88,39 +88,24 @@ fn test() -> Result<(), String> {
     sh::step("formatting (cargo fmt --check)");
     cargo(["fmt", "--all", "--", "--check"]).run()?;
     sh::step("lints (cargo clippy -D warnings)");
-    cargo([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ])
-    .run()?;
-    cargo([
-        "clippy",
-        "-p",
-        "relay",
-        "--features",
-        "e2e",
-        "--tests",
-        "--",
-        "-D",
-        "warnings",
-    ])
-    .run()?;
-    cargo([
-        "clippy",
-        "-p",
-        "frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ])
-    .run()?;
+    // The host crates; the relay's browser tests (behind `e2e`); the page,
+    // compiled for the browser.
+    for scope in [
+        &["--workspace", "--all-targets"][..],
+        &["-p", "relay", "--features", "e2e", "--tests"],
+        &[
+            "-p",
+            "frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+        ],
+    ] {
+        let mut args = vec!["clippy"];
+        args.extend_from_slice(scope);
+        args.extend(["--", "-D", "warnings"]);
+        cargo(args).run()?;
+    }
     build_page()?;
     sh::step("unit and integration tests (host)");
     cargo(["test", "--workspace"]).run()?;

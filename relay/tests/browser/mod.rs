@@ -218,6 +218,15 @@ impl Browser {
             .unwrap();
     }
 
+    /// Saves a PNG of the whole page as `name` in the directory the
+    /// environment variable `dir_var` names; does nothing when it is unset.
+    pub async fn screenshot_to(&self, dir_var: &str, name: &str) {
+        if let Ok(dir) = std::env::var(dir_var) {
+            self.save_full_screenshot(&std::path::Path::new(&dir).join(name))
+                .await;
+        }
+    }
+
     /// Saves a PNG of the whole page (the window is made as tall as the
     /// page first) to `path`.
     pub async fn save_full_screenshot(&self, path: &std::path::Path) {

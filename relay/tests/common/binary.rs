@@ -24,6 +24,21 @@ impl Drop for RelayProcess {
 }
 
 impl RelayProcess {
+    /// Starts a relay with no built-in services and the one target
+    /// `name=address`, plus `extra` flags; stderr goes to `stderr`.
+    pub fn with_one_target(name: &str, address: &str, extra: &[&str], stderr: Stdio) -> Self {
+        let target = format!("{name}={address}");
+        let mut args = vec![
+            "--no-echo",
+            "--no-lab",
+            "--no-scenarios",
+            "--target",
+            &target,
+        ];
+        args.extend_from_slice(extra);
+        Self::start(&args, stderr)
+    }
+
     /// Starts `relay --listen 127.0.0.1:0 <args>` with stderr going to `stderr`.
     pub fn start(args: &[&str], stderr: Stdio) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))

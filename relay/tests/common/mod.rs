@@ -31,10 +31,7 @@ impl TestRelay {
     pub async fn start(targets: &[(&str, String)]) -> Self {
         let mut config = Config::default();
         for (name, address) in targets {
-            config
-                .targets
-                .add(Target::new(name, address, "").unwrap())
-                .unwrap();
+            add_target(&mut config, name, address);
         }
         Self::start_with(config).await
     }
@@ -112,10 +109,7 @@ pub async fn echo_relay(limits: relay::Limits) -> (TestRelay, CancellationToken)
         limits,
         ..Default::default()
     };
-    config
-        .targets
-        .add(Target::new("echo", &echo, "").unwrap())
-        .unwrap();
+    add_target(&mut config, "echo", &echo);
     (TestRelay::start_with(config).await, stop)
 }
 
@@ -152,6 +146,14 @@ impl HungService {
             _fillers: fillers,
         }
     }
+}
+
+/// Adds the target `name` at `address` (no token) to `config`.
+pub fn add_target(config: &mut Config, name: &str, address: &str) {
+    config
+        .targets
+        .add(Target::new(name, address, "").unwrap())
+        .unwrap();
 }
 
 /// A port on 127.0.0.1 that nobody listens on (bound, then released).
