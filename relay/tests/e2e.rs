@@ -102,9 +102,8 @@ async fn relay_serving_page(targets: &[(&str, String)]) -> TestRelay {
 async fn page_pings_a_real_redis_through_the_relay() {
     let (_redis, redis_addr) = start_redis().await;
     let relay = relay_serving_page(&[("redis", redis_addr)]).await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     browser.connect_to("redis").await;
 
@@ -146,9 +145,8 @@ async fn a_token_typed_in_the_page_opens_a_target_that_needs_one() {
     vault.token = Some("s3cret &=/".into());
     config.targets.add(vault).unwrap();
     let relay = TestRelay::start_with(config).await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     browser.choose_target("vault").await;
     assert_eq!(browser.text_of("label[for='token']").await, "Token");
@@ -180,9 +178,8 @@ async fn page_explains_a_refused_upstream_and_bad_hex() {
     let down = format!("127.0.0.1:{}", closed_port());
     let (echo, _stop) = common::start_echo().await;
     let relay = relay_serving_page(&[("down", down.clone()), ("echo", echo)]).await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     // An upstream that is down: the close code and the relay's reason, in the page.
     browser.start_connect("down").await;
@@ -243,9 +240,8 @@ async fn presets_speak_real_redis_and_irc() {
     let (_redis, redis_addr) = start_redis().await;
     let (_ircd, irc_addr, _conf) = start_ngircd().await;
     let relay = relay_serving_page(&[("redis", redis_addr), ("irc", irc_addr)]).await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     // RESP, sent as hex bytes: *1 $4 PING.
     browser.connect_to("redis").await;
@@ -275,9 +271,8 @@ async fn presets_speak_real_redis_and_irc() {
 async fn saved_messages_survive_a_reload_and_can_be_deleted() {
     let (echo, _stop) = common::start_echo().await;
     let relay = relay_serving_page(&[("echo", echo)]).await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     browser.wait_for("#composer").await;
     page.find(Locator::Css("#composer"))

@@ -44,12 +44,7 @@ async fn run(browser: &Browser, id: &str) -> String {
 #[tokio::test]
 async fn every_experiment_shows_what_the_browser_did() {
     let (relay, _stop_echo) = lab_relay().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/", relay.addr))
-        .await
-        .unwrap();
+    let browser = Browser::open(relay.addr).await;
 
     // 1. No socket API in an ordinary page.
     assert_eq!(run(&browser, "exp-no-socket-api").await, "failed");
@@ -126,9 +121,8 @@ async fn every_experiment_shows_what_the_browser_did() {
 #[tokio::test]
 async fn the_console_shows_handshake_frames_and_both_languages() {
     let (relay, _stop_echo) = lab_relay().await;
-    let browser = Browser::start().await;
+    let browser = Browser::open(relay.addr).await;
     let page = &browser.client;
-    page.goto(&format!("http://{}/", relay.addr)).await.unwrap();
 
     browser.wait_for("#tap-status[data-link='ready']").await;
     browser.choose_target("echo").await;

@@ -92,13 +92,7 @@ impl Nc {
 }
 
 async fn open_page(relay: &TestRelay) -> Browser {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/", relay.addr))
-        .await
-        .unwrap();
-    browser
+    Browser::open(relay.addr).await
 }
 
 /// Presses a panel's Start and waits until its WebSocket is open.

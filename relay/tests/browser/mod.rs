@@ -54,6 +54,17 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser showing the page `addr` serves.
+    pub async fn open(addr: std::net::SocketAddr) -> Self {
+        let browser = Self::start().await;
+        browser
+            .client
+            .goto(&format!("http://{addr}/"))
+            .await
+            .unwrap();
+        browser
+    }
+
     pub async fn start() -> Self {
         let port = super::common::closed_port();
         let driver =
