@@ -171,45 +171,23 @@ fn signal(name: &str, pids: &[u32]) {
     }
 }
 
-/// Every live process below `pid`, from the parent ids in /proc.
+/// Every live process below `pid`, from each thread's `children` list in
+/// /proc (the kernel keeps it; no scan of every process is needed).
 pub fn descendants(pid: u32) -> Vec<u32> {
-    let mut parents = Vec::new();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            let Some(child) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
-                continue;
-            };
-            // Fields after the command name: state, ppid, …
-            let ppid = stat
-                .rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().nth(1))
-                .and_then(|p| p.parse::<u32>().ok());
-            if let Some(ppid) = ppid {
-                parents.push((child, ppid));
+    let mut found = Vec::new();
+    let mut parents = vec![pid];
+    while let Some(parent) = parents.pop() {
+        let tasks = std::fs::read_dir(format!("/proc/{parent}/task"));
+        for task in tasks.into_iter().flatten().flatten() {
+            let children = std::fs::read_to_string(task.path().join("children"));
+            for child in children.unwrap_or_default().split_whitespace() {
+                if let Ok(child) = child.parse::<u32>() {
+                    found.push(child);
+                    parents.push(child);
+                }
             }
         }
     }
-    let mut found = vec![pid];
-    let mut next = 0;
-    while next < found.len() {
-        let parent = found[next];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, p)| *p == parent)
-                .map(|(c, _)| *c),
-        );
-        next += 1;
-    }
-    found.remove(0);
     found
 }
 
@@ -248,5 +226,30 @@ pub fn run_with_timeout(mut command: Command, limit: Duration) -> Result<String,
         Ok(text)
     } else {
         Err(format!("exited with {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descendants_finds_grandchildren() {
+        // sh → sh → sleep: the inner shell's child is a grandchild.
+        let mut outer = Command::new("sh")
+            .args(["-c", "sh -c 'sleep 30; true' & wait"])
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut family = Vec::new();
+        while family.len() < 2 && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+            family = descendants(outer.id());
+        }
+        signal("KILL", &family);
+        let _ = outer.kill();
+        let _ = outer.wait();
+        assert_eq!(family.len(), 2, "{family:?}");
+        assert!(!family.contains(&outer.id()));
     }
 }
