@@ -5,6 +5,23 @@
 use crate::hex::HexError;
 use crate::state::{CloseInfo, TargetsError};
 
+/// For the tests that check every language has every string: destructures
+/// `$value` (a strings struct, by reference) in full, so that a field added
+/// later and named nowhere here fails to compile, and binds `$all` to the
+/// plain string fields, in order. `other` fields stay bound for the caller to
+/// add; `skip` fields (formatting functions) are checked elsewhere.
+#[cfg(test)]
+macro_rules! every_string {
+    ($all:ident = $ty:ident from $value:expr;
+     strings: $($field:ident),* ;
+     other: $($other:ident),* ;
+     skip: $($skip:ident),* $(,)?) => {
+        let $ty { $($field,)* $($other,)* $($skip: _,)* } = $value;
+        #[allow(unused_mut)]
+        let mut $all: Vec<&'static str> = vec![$(*$field),*];
+    };
+}
+
 mod en;
 mod lang;
 pub mod lesson;

@@ -24,23 +24,10 @@ impl Saved {
     /// Every string, to check none is missing.
     #[cfg(test)]
     pub(super) fn fixed(&self) -> Vec<&'static str> {
-        let Saved {
-            title,
-            name_placeholder,
-            save,
-            use_hint,
-            delete,
-            empty,
-            name_needed,
-        } = *self;
-        vec![
-            title,
-            name_placeholder,
-            save,
-            use_hint,
-            delete,
-            empty,
-            name_needed,
-        ]
+        every_string!(all = Saved from self;
+            strings: title, name_placeholder, save, use_hint, delete, empty, name_needed;
+            other: ;
+            skip: );
+        all
     }
 }
