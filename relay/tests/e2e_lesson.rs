@@ -137,9 +137,7 @@ async fn the_console_shows_handshake_frames_and_both_languages() {
         .await
         .unwrap();
     browser.click("#send").await;
-    browser
-        .wait_for_text(".entry[data-dir='in'] .text", "hello frames")
-        .await;
+    browser.log_shows("in", "hello frames").await;
 
     // The handshake: Sec-WebSocket-Accept recomputed in the page matches.
     browser.wait_for("#accept-match[data-match='true']").await;

@@ -146,6 +146,13 @@ impl Browser {
         }
     }
 
+    /// Waits until the console's log has an entry going `dir` (`in`, `out`
+    /// or `sys`) whose text contains `needle`; returns that text.
+    pub async fn log_shows(&self, dir: &str, needle: &str) -> String {
+        let css = format!(".entry[data-dir='{dir}'] .text");
+        self.wait_for_text(&css, needle).await
+    }
+
     /// Picks `value` in the `<select>` matching `css`.
     pub async fn choose_option(&self, css: &str, value: &str) {
         let option = format!("{css} option[value='{value}']");
