@@ -1,11 +1,12 @@
 //! The page: the language and the lab, provided to everything, and the
 //! layout of its sections. Each concern is a hook (`crate::hooks`); the
-//! console, where the session lives, is its own component.
+//! console, where the session lives, is its own component. What lies below
+//! the first screen is built just after the first render ([`Deferred`]).
 
 use yew::prelude::*;
 
 use crate::components::experiments::Experiments;
-use crate::components::{Comparison, Console, Header, Layers, Question, Scenarios};
+use crate::components::{Comparison, Console, Deferred, Header, Layers, Question, Scenarios};
 use crate::hooks::{use_lang, LabProvider};
 use crate::i18n::Lang;
 
@@ -20,10 +21,10 @@ pub fn App() -> Html {
                     <Header {lang} {onlang} />
                     <Question />
                     <Experiments />
-                    <Console />
-                    <Scenarios />
-                    <Comparison />
-                    <Layers />
+                    // Below the first screen: built after it is painted.
+                    <Deferred after_ms={0}><Console /></Deferred>
+                    <Deferred after_ms={1}><Scenarios /></Deferred>
+                    <Deferred after_ms={2}><Comparison /><Layers /></Deferred>
                 </div>
             </LabProvider>
         </ContextProvider<Lang>>

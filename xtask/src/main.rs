@@ -6,6 +6,7 @@
 mod bench;
 mod conformance;
 mod fuzz;
+mod lighthouse;
 mod setup;
 mod sh;
 mod soak;
@@ -26,6 +27,8 @@ commands:
                  websockify; writes bench/results/latest.{md,json,svg}
   conformance [--full]  the Autobahn TestSuite against /ws-echo and the bridge
   fuzz [--seconds N]    every cargo-fuzz target for N seconds (default 30)
+  lighthouse [--runs N]  audit the page with Lighthouse 12 (mobile preset) N
+                 times (default 3); writes bench/results/lighthouse.{md,json}
   soak [--minutes N]  run every kind of load at once (churn, bulk checked by
                  SHA-256, idle, slow readers, ping floods, unread taps, a
                  fault-injecting service) against the release relay for N
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("lighthouse") => lighthouse::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -93,7 +93,7 @@ pub fn GamePanel() -> Html {
             <LinkBar status={link.status.clone()} traffic={link.traffic.clone()}
                 onstart={link.onstart.clone()} onstop={link.onstop.clone()} />
             <div class="game-body">
-                <div id="game-arena" class="arena" tabindex="0" aria-label={s.game_arena} {onkeydown}
+                <div id="game-arena" class="arena" role="application" tabindex="0" aria-label={s.game_arena} {onkeydown}
                     style={format!("grid-template-columns:repeat({GRID_WIDTH},1fr);grid-template-rows:repeat({GRID_HEIGHT},1fr)")}>
                     { for pieces }
                 </div>
