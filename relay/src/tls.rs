@@ -150,11 +150,10 @@ mod tests {
         assert!(ServerTls::new(files.load().unwrap()).is_ok());
 
         std::fs::write(&files.key, "not a key").unwrap();
-        let err = files.load().err().expect("garbage key refused");
+        let err = files.load().expect_err("garbage key refused");
         assert!(format!("{err:#}").contains("private key"), "{err:#}");
         let err = load_certified_key(&dir.path().join("missing.pem"), &files.key)
-            .err()
-            .expect("missing file refused");
+            .expect_err("missing file refused");
         assert!(format!("{err:#}").contains("missing.pem"), "{err:#}");
     }
 
@@ -162,7 +161,7 @@ mod tests {
     fn a_key_of_another_certificate_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (pair(dir.path(), "a"), pair(dir.path(), "b"));
-        let err = load_certified_key(&a.cert, &b.key).err().expect("mismatch");
+        let err = load_certified_key(&a.cert, &b.key).expect_err("mismatch");
         assert!(format!("{err:#}").contains("does not belong"), "{err:#}");
     }
 }
