@@ -67,6 +67,9 @@ pub struct State {
     pub targets: Targets,
     /// Bumped to ask for the target list again.
     pub targets_request: u32,
+    /// The request in flight is a quiet refresh (see
+    /// [`Action::RefreshTargets`]): if it fails, the list shown stays.
+    refreshing: bool,
     /// The target the picker shows.
     pub selected: Option<String>,
     /// The token typed for the selected target (sent only to targets whose
@@ -89,6 +92,10 @@ pub enum Action {
     TargetsLoaded(Result<Vec<TargetInfo>, TargetsError>),
     /// Ask for the target list again.
     ReloadTargets,
+    /// Ask for the target list again without showing it loading: the relay
+    /// may have reloaded its configuration while the page sat in a
+    /// background tab. A failure keeps the list shown.
+    RefreshTargets,
     /// The visitor picked a target.
     Select(String),
     /// The visitor typed a token for the selected target.
@@ -196,6 +203,14 @@ impl State {
     /// Apply one action. Events of a session that is no longer current are
     /// ignored: they belong to a socket the page has let go of.
     pub fn apply(&mut self, action: Action) {
+        if let Action::TargetsLoaded(result) = &action {
+            // A quiet refresh that failed leaves the list the page shows.
+            let quiet = std::mem::take(&mut self.refreshing);
+            let failed = result.as_ref().map_or(true, Vec::is_empty);
+            if quiet && failed && matches!(self.targets, Targets::Loaded(_)) {
+                return;
+            }
+        }
         match action {
             Action::TargetsLoaded(Ok(targets)) if targets.is_empty() => {
                 self.targets = Targets::Failed(TargetsError::Empty);
@@ -205,7 +220,9 @@ impl State {
                     .selected
                     .as_ref()
                     .is_some_and(|name| targets.iter().any(|t| &t.name == name));
-                if !keep {
+                // While connected the selection is the session's target,
+                // even if the relay no longer offers it to new sessions.
+                if !keep && !self.conn.is_active() {
                     self.selected = targets.first().map(|t| t.name.clone());
                 }
                 self.targets = Targets::Loaded(Rc::new(targets));
@@ -213,7 +230,15 @@ impl State {
             Action::TargetsLoaded(Err(err)) => self.targets = Targets::Failed(err),
             Action::ReloadTargets => {
                 self.targets = Targets::Loading;
+                self.refreshing = false;
                 self.targets_request = self.targets_request.wrapping_add(1);
+            }
+            Action::RefreshTargets => {
+                // Only over a list the page has; otherwise Retry is shown.
+                if matches!(self.targets, Targets::Loaded(_)) {
+                    self.refreshing = true;
+                    self.targets_request = self.targets_request.wrapping_add(1);
+                }
             }
             Action::Select(name) => {
                 if !self.conn.is_active() && self.selected.as_ref() != Some(&name) {

@@ -4,7 +4,10 @@
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
 };
 
 use thiserror::Error;
@@ -23,8 +26,8 @@ pub enum CapError {
 /// Counts sessions against the limits.
 #[derive(Debug)]
 pub struct SessionCaps {
-    max_total: usize,
-    max_per_ip: usize,
+    max_total: AtomicUsize,
+    max_per_ip: AtomicUsize,
     counts: Mutex<Counts>,
 }
 
@@ -45,10 +48,17 @@ impl SessionCaps {
     /// Caps with these limits.
     pub fn new(max_total: usize, max_per_ip: usize) -> Arc<Self> {
         Arc::new(Self {
-            max_total,
-            max_per_ip,
+            max_total: AtomicUsize::new(max_total),
+            max_per_ip: AtomicUsize::new(max_per_ip),
             counts: Mutex::new(Counts::default()),
         })
+    }
+
+    /// New limits (a reload): sessions already open stay open, even above
+    /// them; new ones wait until there is room.
+    pub fn set_limits(&self, max_total: usize, max_per_ip: usize) {
+        self.max_total.store(max_total, Ordering::Relaxed);
+        self.max_per_ip.store(max_per_ip, Ordering::Relaxed);
     }
 
     fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
@@ -57,13 +67,15 @@ impl SessionCaps {
 
     /// Takes a permit for a session from `ip`, or says which limit is hit.
     pub fn acquire(self: &Arc<Self>, ip: IpAddr) -> Result<SessionPermit, CapError> {
+        let max_total = self.max_total.load(Ordering::Relaxed);
+        let max_per_ip = self.max_per_ip.load(Ordering::Relaxed);
         let mut counts = self.counts();
-        if counts.total >= self.max_total {
-            return Err(CapError::Total(self.max_total));
+        if counts.total >= max_total {
+            return Err(CapError::Total(max_total));
         }
         let from_ip = counts.per_ip.entry(ip).or_insert(0);
-        if *from_ip >= self.max_per_ip {
-            return Err(CapError::PerIp(self.max_per_ip));
+        if *from_ip >= max_per_ip {
+            return Err(CapError::PerIp(max_per_ip));
         }
         *from_ip += 1;
         counts.total += 1;
@@ -110,5 +122,7 @@ mod tests {
         assert_eq!(caps.open(), 2);
         assert!(caps.acquire(a).is_ok(), "a released permit is reusable");
         assert!(caps.counts().per_ip.len() <= 2, "no entry per past client");
+        caps.set_limits(3, 1);
+        assert_eq!(caps.acquire(a).unwrap_err(), CapError::PerIp(1));
     }
 }

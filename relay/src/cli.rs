@@ -5,18 +5,19 @@ use std::io::Write as _;
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    config::{Config, FileConfig, FileLimits},
+    config::{Config, FileLimits},
     services::{
         builtins::{self, BuiltinListen, ECHO_LISTEN},
         lab::DEFAULT_RECORDER_LISTEN,
         scenarios::{self, ScenarioListen},
     },
-    targets::Target,
+    sources::{FlagSettings, Settings, Sources},
+    tls::TlsFiles,
 };
 
 /// Where the relay listens unless told otherwise.
@@ -25,8 +26,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Bridges browser WebSockets to named TCP services and serves the
 /// Socket vs WebSocket playground.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Args {
+    /// Something else than serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to serve the page, the API and the WebSockets on (default
     /// 127.0.0.1:8080, or `listen` in the config file).
     #[arg(long, value_name = "HOST:PORT")]
@@ -44,7 +49,8 @@ pub struct Args {
     #[arg(long = "target", value_name = "NAME=HOST:PORT")]
     pub targets: Vec<String>,
 
-    /// A TOML file with [targets] and [limits] (see the README).
+    /// A TOML file with [targets], [limits] and [tls] (see the README).
+    /// Read again on SIGHUP and whenever it changes.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -157,6 +163,18 @@ pub struct Args {
     pub threads: usize,
 }
 
+/// What the relay can do besides serving.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks a config file as a start or a reload would read it (targets,
+    /// names, addresses, certificate and key), prints what it would serve,
+    /// and exits 0 if it is valid, 1 if not. Touches no port.
+    CheckConfig {
+        /// The TOML file.
+        file: PathBuf,
+    },
+}
+
 /// The tokio runtime for `--threads`.
 pub fn runtime(threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = if threads == 1 {
@@ -196,28 +214,46 @@ pub fn init_tracing(format: LogFormat) {
     }
 }
 
-/// Binds everything the flags ask for and runs until a shutdown signal.
-pub async fn launch(args: Args) -> anyhow::Result<()> {
-    let file = match &args.config {
-        Some(path) => FileConfig::load(path)?,
-        None => FileConfig::default(),
-    };
-    let mut config = config_from(&args, &file)?;
+/// Binds everything the flags ask for (or takes `inherited`, the listener
+/// systemd passed) and runs until a shutdown signal.
+pub async fn launch(args: Args, inherited: Option<std::net::TcpListener>) -> anyhow::Result<()> {
+    let mut sources = sources_from(&args);
+    // A broken file or certificate is reported before any port is taken.
+    check_tls(&sources.read()?)?;
     let shutdown = CancellationToken::new();
     let started = builtins::start(&builtin_listen(&args), &shutdown).await?;
-    for target in started.targets {
-        config.targets.add(target)?;
-    }
-    add_configured_targets(&mut config, &args, &file)?;
-
+    sources.builtin_targets = started.targets;
+    let settings = sources.read()?;
     let listen = args
         .listen
         .clone()
-        .or_else(|| file.listen.clone())
+        .or_else(|| settings.listen.clone())
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    let listener = bind_with_backlog(&listen).await.with_context(|| {
-        format!("cannot listen on {listen} (is another relay running? use --listen)")
-    })?;
+    let config = Config {
+        targets: settings.targets,
+        limits: settings.limits,
+        origins: settings.origins,
+        public_hosts: settings.public_hosts,
+        tls: settings.tls,
+        dist_dir: args.dist.clone(),
+        no_tap: args.no_tap,
+        ws_echo: args.ws_echo,
+        trusted_proxies: args.trusted_proxies.clone(),
+        proxy_protocol: args.proxy_protocol,
+        reload: Some(sources),
+    };
+
+    let listener = match inherited {
+        Some(listener) => {
+            if args.listen.is_some() {
+                tracing::warn!("--listen is ignored: listening on the socket systemd passed");
+            }
+            TcpListener::from_std(listener).context("cannot use the socket systemd passed")?
+        }
+        None => bind_with_backlog(&listen).await.with_context(|| {
+            format!("cannot listen on {listen} (is another relay running? use --listen)")
+        })?,
+    };
     let addr: SocketAddr = listener.local_addr()?;
     // A bad --public-host is reported before the banner says where to go.
     crate::hosts::KnownHosts::new(addr, &config.public_hosts)?;
@@ -243,33 +279,38 @@ pub async fn launch(args: Args) -> anyhow::Result<()> {
     crate::run(listener, config, started.builtins, shutdown).await
 }
 
-/// The configuration the flags and the file describe (flags win).
-fn config_from(args: &Args, file: &FileConfig) -> anyhow::Result<Config> {
-    let mut config = Config {
-        dist_dir: args.dist.clone(),
-        no_tap: args.no_tap,
-        ws_echo: args.ws_echo,
-        trusted_proxies: args.trusted_proxies.clone(),
-        proxy_protocol: args.proxy_protocol,
-        public_hosts: [&args.public_hosts[..], &file.public_hosts[..]].concat(),
-        ..Config::default()
-    };
-    file.limits.apply(&mut config.limits);
-    let flags = FileLimits {
-        max_message_bytes: args.max_message_bytes,
-        connect_timeout_ms: args.connect_timeout_ms,
-        max_sessions: args.max_sessions,
-        max_sessions_per_ip: args.max_sessions_per_ip,
-        ..FileLimits::default()
-    };
-    flags.apply(&mut config.limits);
-    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        config.tls = Some(crate::tls::load_acceptor(cert, key)?);
+/// Loads the certificate and key, if the settings name them, to check them.
+fn check_tls(settings: &Settings) -> anyhow::Result<()> {
+    if let Some(files) = &settings.tls {
+        files.load()?;
     }
-    for origin in &args.allow_origins {
-        config.origins.allow(origin);
+    Ok(())
+}
+
+/// Where the reloadable settings come from: the flags' part of them, and
+/// the files a reload reads again.
+fn sources_from(args: &Args) -> Sources {
+    Sources {
+        config_file: args.config.clone(),
+        websockify_token_file: args.websockify_token_file.clone(),
+        flags: FlagSettings {
+            targets: args.targets.clone(),
+            public_hosts: args.public_hosts.clone(),
+            allow_origins: args.allow_origins.clone(),
+            limits: FileLimits {
+                max_message_bytes: args.max_message_bytes,
+                connect_timeout_ms: args.connect_timeout_ms,
+                max_sessions: args.max_sessions,
+                max_sessions_per_ip: args.max_sessions_per_ip,
+                ..FileLimits::default()
+            },
+            tls: match (&args.tls_cert, &args.tls_key) {
+                (Some(cert), Some(key)) => Some(TlsFiles::new(cert, key)),
+                _ => None,
+            },
+        },
+        builtin_targets: Vec::new(),
     }
-    Ok(config)
 }
 
 /// Where the flags ask the built-in services to listen.
@@ -285,31 +326,6 @@ fn builtin_listen(args: &Args) -> BuiltinListen {
             ..ScenarioListen::default()
         }),
     }
-}
-
-/// After the built-in ones: the file's targets, the websockify token file's,
-/// then the flags'.
-fn add_configured_targets(
-    config: &mut Config,
-    args: &Args,
-    file: &FileConfig,
-) -> anyhow::Result<()> {
-    for target in file.targets()? {
-        config.targets.add(target)?;
-    }
-    if let Some(path) = &args.websockify_token_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read websockify token file {}", path.display()))?;
-        let targets = crate::websockify::parse_token_file(&text)
-            .with_context(|| format!("in {}", path.display()))?;
-        for target in targets {
-            config.targets.add(target)?;
-        }
-    }
-    for spec in &args.targets {
-        config.targets.add(Target::parse_spec(spec)?)?;
-    }
-    Ok(())
 }
 
 /// Tells the person who started the relay where to go.
@@ -345,6 +361,14 @@ struct Signals {
 
 impl Signals {
     fn install() -> anyhow::Result<Self> {
+        // SIGHUP reloads (see `crate::reload`, which listens for it once the
+        // relay runs). Registering it now keeps one arriving right after the
+        // banner from killing the process: tokio keeps its handler installed.
+        #[cfg(unix)]
+        drop(
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                .context("cannot listen for SIGHUP")?,
+        );
         Ok(Self {
             #[cfg(unix)]
             term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

@@ -10,10 +10,13 @@
 //! max_message_bytes = 1048576
 //! connect_timeout_ms = 5000
 //! ```
+//!
+//! How flags and files are layered, and read again on a reload, is in
+//! `crate::sources`.
 
 use std::{path::PathBuf, time::Duration};
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use serde::Deserialize;
 
 use crate::targets::{Target, Targets};
@@ -29,8 +32,9 @@ pub struct Config {
     /// Serve the page from this directory instead of the copy embedded at
     /// build time (handy while developing the frontend).
     pub dist_dir: Option<PathBuf>,
-    /// Serve TLS (`https://`, `wss://`) with this acceptor.
-    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Serve TLS (`https://`, `wss://`) with the certificate and key in
+    /// these files.
+    pub tls: Option<crate::tls::TlsFiles>,
     /// Which browser origins may open sessions and taps.
     pub origins: crate::origin::OriginPolicy,
     /// Names the relay is reached by besides loopback and its listen address
@@ -46,6 +50,10 @@ pub struct Config {
     pub ws_echo: bool,
     /// Refuse wire taps (`/tap`): pages then see messages but not frames.
     pub no_tap: bool,
+    /// Where targets, tokens, origins, hosts, limits and the certificate
+    /// were read from: read again on SIGHUP and when the config file
+    /// changes (see `crate::reload`). `None`: nothing reloads.
+    pub reload: Option<crate::sources::Sources>,
 }
 
 /// Size limits and timeouts, each with a safe default.
@@ -102,16 +110,36 @@ pub struct FileConfig {
     /// Names the relay is reached by, added to `--public-host`.
     #[serde(default)]
     pub public_hosts: Vec<String>,
-    /// Target name → `"HOST:PORT"` or `{ address, description }`.
+    /// Origins whose pages may open sessions, added to `--allow-origin`.
     #[serde(default)]
-    pub targets: toml::Table,
+    pub allow_origins: Vec<String>,
+    /// Target name → `"HOST:PORT"` or `{ address, description }`, with
+    /// where in the file each one is (for errors).
+    #[serde(default)]
+    pub targets: indexmap::IndexMap<String, toml::Spanned<toml::Value>>,
     /// Limits; missing fields keep their defaults.
     #[serde(default)]
     pub limits: FileLimits,
+    /// `[tls]`: the certificate and key (`--tls-cert`/`--tls-key` win).
+    pub tls: Option<FileTls>,
+    /// The file's text, for turning positions into line numbers.
+    #[serde(skip)]
+    text: String,
+}
+
+/// `[tls]` in the TOML file: PEM files, relative to the config file's
+/// directory unless absolute.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileTls {
+    /// The certificate chain.
+    pub cert: PathBuf,
+    /// Its private key.
+    pub key: PathBuf,
 }
 
 /// `[limits]` in the TOML file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileLimits {
     /// See [`Limits::max_message_bytes`].
@@ -135,7 +163,18 @@ pub struct FileLimits {
 impl FileConfig {
     /// Parses the TOML text of a config file.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
-        toml::from_str(text).context("invalid relay config")
+        let mut file: Self = toml::from_str(text).map_err(|err| {
+            // One line, for the log: where, then what (toml's own message
+            // draws the line with a caret over several).
+            let what = err.message().trim().replace('\n', "; ");
+            match err.span() {
+                Some(span) => anyhow!("line {}: {what}", line_of(text, span.start)),
+                None => anyhow!("{what}"),
+            }
+            .context("invalid relay config")
+        })?;
+        file.text = text.to_owned();
+        Ok(file)
     }
 
     /// Reads and parses a config file.
@@ -145,41 +184,53 @@ impl FileConfig {
         Self::parse(&text).with_context(|| format!("in {}", path.display()))
     }
 
-    /// The targets the file defines, in file order.
+    /// The targets the file defines, in file order. An error names the
+    /// line the bad target is on.
     pub fn targets(&self) -> anyhow::Result<Vec<Target>> {
         let mut out = Vec::new();
         for (name, value) in &self.targets {
-            let target = match value {
-                toml::Value::String(address) => Target::new(name, address, "")?,
-                toml::Value::Table(table) => {
-                    let Some(address) = table.get("address").and_then(|v| v.as_str()) else {
-                        bail!("target {name:?} needs an address = \"HOST:PORT\"");
-                    };
-                    let description = table
-                        .get("description")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("");
-                    let known = ["address", "description", "token"];
-                    if let Some(extra) = table.keys().find(|k| !known.contains(&k.as_str())) {
-                        bail!("target {name:?}: unknown key {extra:?}");
-                    }
-                    let mut target = Target::new(name, address, description)?;
-                    if let Some(token) = table.get("token") {
-                        let Some(token) = token.as_str().filter(|t| !t.is_empty()) else {
-                            bail!("target {name:?}: token must be a non-empty string");
-                        };
-                        target.token = Some(token.to_owned());
-                    }
-                    target
-                }
-                _ => {
-                    bail!("target {name:?} must be \"HOST:PORT\" or {{ address = \"HOST:PORT\" }}")
-                }
-            };
+            let target = Self::target(name, value.get_ref())
+                .with_context(|| format!("line {}", line_of(&self.text, value.span().start)))?;
             out.push(target);
         }
         Ok(out)
     }
+
+    fn target(name: &str, value: &toml::Value) -> anyhow::Result<Target> {
+        Ok(match value {
+            toml::Value::String(address) => Target::new(name, address, "")?,
+            toml::Value::Table(table) => {
+                let Some(address) = table.get("address").and_then(|v| v.as_str()) else {
+                    bail!("target {name:?} needs an address = \"HOST:PORT\"");
+                };
+                let description = table
+                    .get("description")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                let known = ["address", "description", "token"];
+                if let Some(extra) = table.keys().find(|k| !known.contains(&k.as_str())) {
+                    bail!("target {name:?}: unknown key {extra:?}");
+                }
+                let mut target = Target::new(name, address, description)?;
+                if let Some(token) = table.get("token") {
+                    let Some(token) = token.as_str().filter(|t| !t.is_empty()) else {
+                        bail!("target {name:?}: token must be a non-empty string");
+                    };
+                    target.token = Some(token.to_owned());
+                }
+                target
+            }
+            _ => {
+                bail!("target {name:?} must be \"HOST:PORT\" or {{ address = \"HOST:PORT\" }}")
+            }
+        })
+    }
+}
+
+/// The 1-based line of a byte offset in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let before = text.get(..offset).unwrap_or(text);
+    before.matches('\n').count() + 1
 }
 
 impl FileLimits {
@@ -249,8 +300,8 @@ mod tests {
             FileConfig::parse(text)
                 .and_then(|f| f.targets())
                 .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
                 .unwrap_err()
-                .to_string()
         };
         assert!(err("[targets]\nx = 5").contains("must be"));
         assert!(err("[targets]\nx = { description = \"d\" }").contains("needs an address"));
@@ -258,5 +309,17 @@ mod tests {
         assert!(err("[targets]\nx = { address = \"h:1\", token = 2 }").contains("token"));
         assert!(err("[targets]\nx = \"nohostport\"").contains("HOST:PORT"));
         assert!(format!("{:#}", FileConfig::parse("bogus = 1").unwrap_err()).contains("bogus"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let file = FileConfig::parse("[targets]\nok = \"h:1\"\n\nbad = \"h\"\n").unwrap();
+        let err = format!("{:#}", file.targets().unwrap_err());
+        assert!(err.starts_with("line 4: "), "{err}");
+        let err = format!(
+            "{:#}",
+            FileConfig::parse("[targets]\nx = = 1\n").unwrap_err()
+        );
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod auth;
 pub mod bridge;
 pub mod caps;
+pub mod check_config;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
@@ -17,13 +18,17 @@ pub mod conn_tap;
 pub mod connection;
 pub mod hosts;
 pub mod listener;
+pub mod live;
 pub mod metrics;
 pub mod origin;
 pub mod proxy_protocol;
 pub mod refusal;
+pub mod reload;
 pub mod server;
 pub mod services;
 pub mod session;
+pub mod socket_activation;
+pub mod sources;
 pub mod state;
 pub mod tap;
 pub mod tap_socket;
@@ -45,19 +50,23 @@ pub use targets::{Target, Targets};
 /// closes open sessions with 1001 and waits (up to the configured deadline)
 /// for them to finish. `builtins` are the handles of the built-in services
 /// that run beside it (see `services::builtins`). The relay answers to the loopback names, the
-/// listener's address and `config.public_hosts`.
+/// listener's address and `config.public_hosts`. With `config.reload`, SIGHUP and changes to the
+/// config file reload the settings (see `reload`).
 pub async fn run(
     listener: TcpListener,
     config: Config,
     builtins: services::builtins::Builtins,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let hosts = hosts::KnownHosts::new(listener.local_addr()?, &config.public_hosts)?;
+    let listen = listener.local_addr()?;
     let state = Arc::new(state::AppState::new(
         config,
         builtins,
-        hosts,
+        listen,
         shutdown.clone(),
-    ));
+    )?);
+    if let Some(sources) = state.config.reload.clone() {
+        reload::spawn(state.clone(), sources, shutdown.clone())?;
+    }
     server::serve(listener, state, shutdown).await
 }

@@ -3,7 +3,10 @@
 //! `prometheus-client` (the Prometheus project's own crate) in the
 //! OpenMetrics text format, which Prometheus scrapes natively.
 
-use std::time::Duration;
+use std::{
+    sync::atomic::AtomicU64,
+    time::{Duration, SystemTime},
+};
 
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
@@ -40,6 +43,11 @@ struct ReasonLabels {
     reason: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabels {
+    result: &'static str,
+}
+
 /// The relay's counters, and the registry that exposes them.
 #[derive(Debug)]
 pub struct Metrics {
@@ -51,6 +59,8 @@ pub struct Metrics {
     bytes: Family<BytesLabels, Counter>,
     refused: Family<ReasonLabels, Counter>,
     connect: Histogram,
+    config_reloads: Family<ResultLabels, Counter>,
+    config_loaded: Gauge<f64, AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -63,6 +73,13 @@ impl Default for Metrics {
         let bytes = Family::default();
         let refused = Family::default();
         let connect = Histogram::new(CONNECT_BUCKETS);
+        let config_reloads = Family::<ResultLabels, Counter>::default();
+        // Both results show from the start, at 0.
+        for result in ["ok", "error"] {
+            config_reloads.get_or_create(&ResultLabels { result });
+        }
+        let config_loaded = Gauge::<f64, AtomicU64>::default();
+        config_loaded.set(unix_now());
         // Counters get their `_total` suffix from the encoder.
         registry.register(
             "relay_sessions_open",
@@ -99,8 +116,20 @@ impl Default for Metrics {
             "Time to connect to a target",
             connect.clone(),
         );
+        registry.register(
+            "relay_config_reloads",
+            "Configuration reloads, by result (error: the configuration in force stayed)",
+            config_reloads.clone(),
+        );
+        registry.register(
+            "relay_config_loaded_timestamp_seconds",
+            "When the configuration in force was loaded (Unix time)",
+            config_loaded.clone(),
+        );
         Self {
             registry,
+            config_reloads,
+            config_loaded,
             sessions_open,
             sessions_opened,
             sessions_ended,
@@ -153,6 +182,18 @@ impl Metrics {
         self.connect.observe(took.as_secs_f64());
     }
 
+    /// A reload put a new configuration in force (`ok`) or changed nothing
+    /// because something in it was wrong.
+    pub fn config_reloaded(&self, ok: bool) {
+        let result = if ok { "ok" } else { "error" };
+        self.config_reloads
+            .get_or_create(&ResultLabels { result })
+            .inc();
+        if ok {
+            self.config_loaded.set(unix_now());
+        }
+    }
+
     /// The text exposition, with `open` sessions as a gauge.
     pub fn render(&self, open: usize) -> String {
         self.sessions_open
@@ -162,6 +203,13 @@ impl Metrics {
         let _ = encode(&mut out, &self.registry);
         out
     }
+}
+
+/// Seconds since the Unix epoch, now.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 #[cfg(test)]
@@ -189,6 +237,8 @@ mod tests {
             "relay_upstream_connect_seconds_bucket{le=\"0.001\"} 0",
             "relay_upstream_connect_seconds_bucket{le=\"0.0025\"} 1",
             "relay_upstream_connect_seconds_count 1",
+            "relay_config_reloads_total{result=\"ok\"} 0",
+            "relay_config_reloads_total{result=\"error\"} 0",
             "# EOF",
         ] {
             assert!(
@@ -196,5 +246,34 @@ mod tests {
                 "missing {line:?} in\n{text}"
             );
         }
+    }
+
+    #[test]
+    fn reloads_are_counted_and_stamped() {
+        let m = Metrics::default();
+        let stamp = |text: &str| -> f64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix("relay_config_loaded_timestamp_seconds "))
+                .expect("the timestamp")
+                .parse()
+                .unwrap()
+        };
+        let before = stamp(&m.render(0));
+        assert!(before > 1.7e9, "{before}");
+        m.config_reloaded(false);
+        m.config_reloaded(false);
+        let text = m.render(0);
+        assert!(
+            text.contains("relay_config_reloads_total{result=\"error\"} 2\n"),
+            "{text}"
+        );
+        assert_eq!(stamp(&text), before, "a failed reload loaded nothing");
+        m.config_reloaded(true);
+        let text = m.render(0);
+        assert!(
+            text.contains("relay_config_reloads_total{result=\"ok\"} 1\n"),
+            "{text}"
+        );
+        assert!(stamp(&text) >= before);
     }
 }

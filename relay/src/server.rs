@@ -74,7 +74,7 @@ async fn check_host(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    match state.hosts.check(request.uri(), request.headers()) {
+    match state.live().hosts.check(request.uri(), request.headers()) {
         HostCheck::Known(host) => {
             request.extensions_mut().insert(host);
             next.run(request).await
@@ -95,7 +95,7 @@ pub async fn serve(
         !state.config.no_tap,
         state.config.limits.request_timeout,
         Handshake {
-            tls: state.config.tls.clone(),
+            tls: state.tls.as_ref().map(|tls| tls.acceptor.clone()),
             proxy_protocol_from: if state.config.proxy_protocol {
                 state.config.trusted_proxies.clone()
             } else {
@@ -121,7 +121,11 @@ pub async fn serve(
 }
 
 async fn list_targets(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    Json(state.config.targets.to_api())
+    (
+        // A reload changes the list: never let a cache keep the old one.
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(state.live().targets.to_api()),
+    )
 }
 
 /// Tells the connection a complete request arrived, which stops its

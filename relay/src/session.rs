@@ -24,6 +24,7 @@ use crate::{
     bridge::{bridge, send_close, BridgeEnd, BridgeOptions, SHUTDOWN_REASON},
     caps::SessionPermit,
     client_ip::client_ip,
+    config::Limits,
     hosts::Authority,
     listener::Peer,
     refusal::Refusal,
@@ -129,11 +130,13 @@ fn open(
         query,
         headers,
     } = request;
-    let check = state.config.origins.admit(&headers, &host)?;
+    // One view of the live settings for the whole session: a reload while
+    // it runs changes nothing for it (see `crate::live`).
+    let live = state.live();
+    let check = live.origins.admit(&headers, &host)?;
     tracing::debug!(?peer, ?check, "origin allowed");
     // The name is only ever looked up, never parsed as an address.
-    let target = state
-        .config
+    let target = live
         .targets
         .get(&name)
         .cloned()
@@ -156,7 +159,7 @@ fn open(
         None => peer.conn.tap.disable(),
     }
     peer.conn.upgraded();
-    let limits = &state.config.limits;
+    let limits = live.limits.clone();
     let upgrade = match offer.subprotocol {
         Some(protocol) => upgrade.protocols([protocol]),
         None => upgrade,
@@ -182,7 +185,7 @@ fn open(
             // itself (bench/PROFILE.md).
             let span = tracing::debug_span!("session", %who.peer, %who.client, target = %target.name, %who.origin);
             let sessions = state.sessions.clone();
-            let session = run_session(socket, target, who, tap, state, permit);
+            let session = run_session(socket, target, limits, who, tap, state, permit);
             sessions.track_future(session.instrument(span))
         });
     Ok(response)
@@ -214,12 +217,12 @@ struct Ending<'a> {
 async fn run_session(
     mut socket: WebSocket,
     target: Target,
+    limits: Limits,
     who: Who,
     tap: Option<TapSink>,
     state: Arc<AppState>,
     _permit: SessionPermit,
 ) {
-    let limits = &state.config.limits;
     let tap_event = |event: TapEvent| {
         if let Some(tap) = &tap {
             tap.event(&event);

@@ -1,23 +1,31 @@
-//! What every request handler shares: the configuration, the relay's own
-//! names, the caps, the taps, the metrics and the shutdown signal.
+//! What every request handler shares: the configuration, the live settings
+//! (which a reload replaces), the caps, the taps, the metrics and the
+//! shutdown signal.
 
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc};
 
+use arc_swap::ArcSwap;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    caps::SessionCaps, config::Config, hosts::KnownHosts, metrics::Metrics,
-    services::builtins::Builtins, tap::TapHub,
+    caps::SessionCaps, config::Config, live::Live, metrics::Metrics, services::builtins::Builtins,
+    tap::TapHub, tls::ServerTls,
 };
 
 /// State shared by every request.
 pub struct AppState {
-    /// The relay's configuration.
+    /// The configuration the relay started with. Its targets, origins, names,
+    /// limits and certificate are only the first of [`AppState::live`]'s
+    /// values: read those from there.
     pub config: Config,
+    /// The settings new requests use, replaced whole by a reload.
+    pub live: ArcSwap<Live>,
+    /// TLS, if served; a reload replaces its certificate.
+    pub tls: Option<ServerTls>,
+    /// The address the relay listens on.
+    pub listen: SocketAddr,
     /// The built-in services' handles (the quotes, the recorders' log).
     pub builtins: Builtins,
-    /// The names the relay answers to (see `crate::hosts`).
-    pub hosts: KnownHosts,
     /// Cancelled when the relay shuts down; sessions then close with 1001.
     pub shutdown: CancellationToken,
     /// Tracks session tasks so shutdown can wait for them.
@@ -31,25 +39,46 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a relay with this configuration, reached by these names.
+    /// State for a relay with this configuration listening on `listen`;
+    /// an error if a public host is not a host name or the certificate
+    /// cannot be loaded.
     pub fn new(
         config: Config,
         builtins: Builtins,
-        hosts: KnownHosts,
+        listen: SocketAddr,
         shutdown: CancellationToken,
-    ) -> Self {
-        Self {
+    ) -> anyhow::Result<Self> {
+        let live = Live::new(
+            listen,
+            config.targets.clone(),
+            config.origins.clone(),
+            &config.public_hosts,
+            config.limits.clone(),
+        )?;
+        let tls = match &config.tls {
+            Some(files) => Some(ServerTls::new(files.load()?)?),
+            None => None,
+        };
+        Ok(Self {
             taps: TapHub::new(!config.no_tap),
             caps: SessionCaps::new(
                 config.limits.max_sessions,
                 config.limits.max_sessions_per_ip,
             ),
             metrics: Metrics::default(),
-            hosts,
+            live: ArcSwap::from_pointee(live),
+            tls,
+            listen,
             builtins,
             config,
             shutdown,
             sessions: TaskTracker::new(),
-        }
+        })
+    }
+
+    /// The live settings now (hold them for as long as one request or
+    /// session needs one consistent view).
+    pub fn live(&self) -> Arc<Live> {
+        self.live.load_full()
     }
 }

@@ -45,7 +45,8 @@ fn open(
     headers: &HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, Refusal> {
-    state.config.origins.admit(headers, host)?;
+    let live = state.live();
+    live.origins.admit(headers, host)?;
     let upgrade = upgrade.map_err(Refusal::from_upgrade)?;
     let client = client_ip(peer.addr.ip(), headers, &state.config.trusted_proxies);
     let tap = state.taps.open(client)?;
@@ -54,7 +55,7 @@ fn open(
     let state = state.clone();
     // The tap sends one record at a time: its write buffer holds at most the
     // largest (a read chunk and its header); it reads nothing but a close.
-    let largest_record = state.config.limits.read_chunk_bytes + 64;
+    let largest_record = live.limits.read_chunk_bytes + 64;
     let upgrade = apply_ws_limits(upgrade, largest_record, 4 << 10);
     Ok(upgrade.on_upgrade(move |socket| {
         let span = tracing::info_span!("tap", ?peer);

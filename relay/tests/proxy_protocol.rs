@@ -212,7 +212,7 @@ async fn the_header_comes_before_tls() {
     let cert = TestCert::new(dir.path());
     let (echo, _stop) = start_echo().await;
     let mut config = Config {
-        tls: Some(relay::tls::load_acceptor(&cert.cert_pem, &cert.key_pem).unwrap()),
+        tls: Some(relay::tls::TlsFiles::new(&cert.cert_pem, &cert.key_pem)),
         limits: Limits {
             max_sessions_per_ip: 1,
             ..Limits::default()

@@ -24,7 +24,7 @@ async fn tls_relay() -> TlsRelay {
 
     let (echo, stop) = start_echo().await;
     let mut config = Config {
-        tls: Some(relay::tls::load_acceptor(&cert.cert_pem, &cert.key_pem).unwrap()),
+        tls: Some(relay::tls::TlsFiles::new(&cert.cert_pem, &cert.key_pem)),
         limits: Limits {
             request_timeout: Duration::from_millis(500),
             ..Limits::default()

@@ -21,6 +21,9 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "/usr/lib/nginx/modules/ngx_stream_module.so",
         "libnginx-mod-stream",
     ),
+    // Socket activation as systemd does it, without systemd running
+    // (relay/tests/socket_activation.rs).
+    ("systemd-socket-activate", "systemd"),
 ];
 
 /// Everything: build tools and test tools.
@@ -97,7 +100,7 @@ pub fn build_tools() -> Result<(), String> {
 }
 
 /// What the tests need besides the build tools: Chromium, ChromeDriver,
-/// Redis, ngIRCd, nginx with its stream module.
+/// Redis, ngIRCd, nginx with its stream module, systemd's socket activator.
 pub fn test_tools() -> Result<(), String> {
     step("checking test tools");
     let missing: Vec<&str> = APT_PACKAGES

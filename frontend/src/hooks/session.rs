@@ -1,11 +1,12 @@
 //! The connection panel's state and every callback that changes it: the
-//! target list (loaded again on Retry), the token, Connect and Disconnect,
+//! target list (loaded again on Retry, and quietly when the visitor comes
+//! back to the tab), the token, Connect and Disconnect,
 //! sending, and clearing the log.
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::session_socket::use_session_socket;
+use super::{session_socket::use_session_socket, target_refresh::use_target_refresh};
 use crate::api::fetch_targets;
 use crate::browser::now_ms;
 use crate::socket::{with_tap, with_token, ws_url_here};
@@ -48,6 +49,7 @@ fn use_target_list(request: u32, state: UseReducerDispatcher<State>) {
 pub fn use_session(tap_id: Option<String>) -> SessionHandle {
     let state = use_reducer(State::default);
     use_target_list(state.targets_request, state.dispatcher());
+    use_target_refresh(state.dispatcher());
     let link = use_session_socket(state.session.clone(), state.dispatcher());
 
     let dispatch = |to_action: fn(String) -> Action| {

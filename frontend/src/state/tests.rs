@@ -366,3 +366,45 @@ fn a_token_is_sent_only_to_a_target_that_needs_one_and_never_shown() {
     assert_eq!(hide_token("ws://h/ws/echo"), "ws://h/ws/echo");
     assert_eq!(hide_token("ws://h/ws/echo?tap=x"), "ws://h/ws/echo?tap=x");
 }
+
+#[test]
+fn a_quiet_refresh_updates_the_list_and_keeps_it_on_failure() {
+    let mut s = ready();
+    let request = s.targets_request;
+    s.apply(Action::RefreshTargets);
+    assert_eq!(s.targets_request, request + 1, "a refresh asks again");
+    assert!(
+        matches!(&s.targets, Targets::Loaded(t) if t.len() == 2),
+        "no loading flash"
+    );
+    // The relay reloaded: a target was added.
+    s.apply(Action::TargetsLoaded(Ok(vec![
+        target("echo"),
+        target("redis"),
+        target("smtp"),
+    ])));
+    assert!(matches!(&s.targets, Targets::Loaded(t) if t.len() == 3));
+    // A refresh that fails (the relay restarting, say) keeps what is shown.
+    s.apply(Action::RefreshTargets);
+    s.apply(Action::TargetsLoaded(Err(TargetsError::Status(502))));
+    assert!(matches!(&s.targets, Targets::Loaded(t) if t.len() == 3));
+    // A failure after Retry is still shown.
+    s.apply(Action::ReloadTargets);
+    s.apply(Action::TargetsLoaded(Err(TargetsError::Status(502))));
+    assert_eq!(s.targets, Targets::Failed(TargetsError::Status(502)));
+    // No refresh over an error: Retry is the way out.
+    let request = s.targets_request;
+    s.apply(Action::RefreshTargets);
+    assert_eq!(s.targets_request, request);
+}
+
+#[test]
+fn a_refresh_while_connected_keeps_the_sessions_target_selected() {
+    let mut s = ready();
+    s.apply(Action::Select("redis".into()));
+    connect(&mut s);
+    s.apply(Action::RefreshTargets);
+    // The relay no longer offers redis to new sessions.
+    s.apply(Action::TargetsLoaded(Ok(vec![target("echo")])));
+    assert_eq!(s.selected.as_deref(), Some("redis"));
+}

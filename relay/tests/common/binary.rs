@@ -54,6 +54,7 @@ impl RelayProcess {
         let addr = banner
             .trim()
             .strip_prefix("playground:    http://")
+            .or_else(|| banner.trim().strip_prefix("playground:    https://"))
             .and_then(|rest| rest.trim_end_matches('/').parse().ok())
             .unwrap_or_else(|| panic!("no address in the relay's banner {banner:?}"));
         Self {
