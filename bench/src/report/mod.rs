@@ -520,9 +520,10 @@ fn check_targets(hop_rows: &[Row], rows: &[Row]) -> Vec<TargetCheck> {
             goal: format!(
                 "{scenario}: ≤ 16 KiB PSS per session (process total ÷ sessions), 0 errors"
             ),
-            measured: match (pss, held, errors) {
-                (Some(p), Some(h), Some(e)) => {
-                    format!("{p:.1} KiB/session, {h:.0} held, {e} errors")
+            measured: match (pss, errors) {
+                (Some(p), Some(e)) => {
+                    let held = held.map_or(String::new(), |h| format!(", {h:.0} held"));
+                    format!("{p:.1} KiB/session{held}, {e} errors")
                 }
                 _ => "not measured".into(),
             },
