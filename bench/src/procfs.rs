@@ -138,6 +138,15 @@ pub struct CpuUse {
     pub echo_pct: Option<f64>,
 }
 
+impl CpuUse {
+    /// The server's CPU time over a window of `secs`, divided by `ops`
+    /// operations, in `unit`s of a second (1e6 for µs).
+    pub fn server_per_op(&self, secs: f64, ops: f64, unit: f64) -> Option<f64> {
+        let pct = self.server_pct?;
+        (ops > 0.0).then(|| pct / 100.0 * secs / ops * unit)
+    }
+}
+
 /// Starts measuring CPU use at creation; [`CpuMeter::stop`] reads it.
 pub struct CpuMeter {
     wall: Instant,
@@ -187,6 +196,18 @@ mod tests {
         let fields = parse_stat(line).unwrap();
         assert_eq!(fields[PPID], 7);
         assert_eq!(fields[UTIME..=CSTIME], [250, 50, 3, 2]);
+    }
+
+    #[test]
+    fn cpu_per_operation() {
+        let cpu = CpuUse {
+            server_pct: Some(50.0),
+            ..CpuUse::default()
+        };
+        // Half a core for 2 s is 1 s of CPU; over 1,000 operations, 1,000 µs each.
+        assert_eq!(cpu.server_per_op(2.0, 1_000.0, 1e6), Some(1_000.0));
+        assert_eq!(cpu.server_per_op(2.0, 0.0, 1e6), None);
+        assert_eq!(CpuUse::default().server_per_op(2.0, 1.0, 1e6), None);
     }
 
     #[test]

@@ -51,6 +51,19 @@ pub mod metric {
     pub const SESSIONS_WANTED: &str = "sessions_wanted";
     /// sessions: server RSS growth per held session, KiB.
     pub const RSS_PER_SESSION_KIB: &str = "rss_per_session_kib";
+    /// sessions: the server's whole PSS with every session open ÷ sessions
+    /// held, KiB (its baseline included).
+    pub const PSS_PER_SESSION_KIB: &str = "pss_per_session_kib";
+    /// sessions: round-trip time under the load of all sessions, µs.
+    pub const LOADED_P50_US: &str = "loaded_p50_us";
+    /// See [`LOADED_P50_US`].
+    pub const LOADED_P99_US: &str = "loaded_p99_us";
+    /// sessions: the server's CPU time (user + system) per round trip, µs.
+    pub const CPU_US_PER_ROUND_TRIP: &str = "cpu_us_per_round_trip";
+    /// throughput: the server's CPU time per GiB echoed, s.
+    pub const CPU_S_PER_GIB: &str = "cpu_s_per_gib";
+    /// handshakes: the server's CPU time per handshake, µs.
+    pub const CPU_US_PER_HANDSHAKE: &str = "cpu_us_per_handshake";
     /// sessions: seconds to open them all.
     pub const OPEN_SECS: &str = "open_secs";
     /// handshakes: completed connect-and-close cycles per second.

@@ -121,6 +121,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "127.0.0.1:{port}".into(),
         "--no-echo".into(),
         "--no-lab".into(),
+        // The scenario services listen on fixed ports, which another relay on a
+        // shared machine may hold; the bench measures none of them.
+        "--no-scenarios".into(),
         "--target".into(),
         format!("echo={echo_addr}"),
         // Every session comes from 127.0.0.1: lift the per-IP cap (256) above

@@ -103,6 +103,73 @@ pub const ROWS: &[RowSpec] = &[
     ),
 ];
 
+/// The rows of the table against the hop: every rate next to the server's
+/// CPU per operation, the tail under load and the memory per session.
+pub const HOP_ROWS: &[RowSpec] = &[
+    row("throughput", metric::MIB_PER_S, "MiB/s", true),
+    row("throughput", metric::CPU_S_PER_GIB, "CPU s/GiB", false),
+    row("latency", metric::P50_US, "RTT p50 µs", false),
+    row("latency", metric::P99_US, "RTT p99 µs", false),
+    row(
+        "sessions-1000",
+        metric::ROUND_TRIPS_PER_S,
+        "round trips/s",
+        true,
+    ),
+    row(
+        "sessions-1000",
+        metric::CPU_US_PER_ROUND_TRIP,
+        "CPU µs/round trip",
+        false,
+    ),
+    row(
+        "sessions-1000",
+        metric::LOADED_P50_US,
+        "RTT p50 under load µs",
+        false,
+    ),
+    row(
+        "sessions-1000",
+        metric::LOADED_P99_US,
+        "RTT p99 under load µs",
+        false,
+    ),
+    row(
+        "sessions-1000",
+        metric::PSS_PER_SESSION_KIB,
+        "PSS ÷ sessions KiB",
+        false,
+    ),
+    row(
+        "sessions-10000",
+        metric::ROUND_TRIPS_PER_S,
+        "round trips/s",
+        true,
+    ),
+    row(
+        "sessions-10000",
+        metric::CPU_US_PER_ROUND_TRIP,
+        "CPU µs/round trip",
+        false,
+    ),
+    row(
+        "sessions-10000",
+        metric::PSS_PER_SESSION_KIB,
+        "PSS ÷ sessions KiB",
+        false,
+    ),
+    row("handshakes", metric::HANDSHAKES_PER_S, "handshakes/s", true),
+    row(
+        "handshakes",
+        metric::CPU_US_PER_HANDSHAKE,
+        "CPU µs/handshake",
+        false,
+    ),
+];
+
+/// The contenders of the table against the hop, in its order.
+pub const HOP_CONTENDERS: [&str; 3] = [OURS, HOP, "websocat"];
+
 /// The whole report, as written to `latest.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -120,6 +187,8 @@ pub struct Report {
     pub contenders: Vec<String>,
     /// The results table.
     pub rows: Vec<Row>,
+    /// Ours against the hop and websocat ([`HOP_ROWS`]).
+    pub hop_rows: Vec<Row>,
     /// The team's targets, checked against the rows.
     pub targets: Vec<TargetCheck>,
     /// CPU use per scenario and contender.
@@ -176,8 +245,8 @@ pub struct TargetCheck {
     pub measured: String,
     /// Whether it was met; `None` when it could not be measured.
     pub met: Option<bool>,
-    /// For a ratio to direct TCP: what a plain TCP forwarder reached, in words
-    /// (the bound for anything that adds a hop).
+    /// What the hop (`tcp-proxy`) and websocat measured in the same run, in
+    /// words.
     pub hop: Option<String>,
 }
 
@@ -257,6 +326,10 @@ pub fn build(
     page: Option<Page>,
 ) -> Report {
     let rows: Vec<Row> = ROWS.iter().map(|spec| aggregate(records, spec)).collect();
+    let hop_rows: Vec<Row> = HOP_ROWS
+        .iter()
+        .map(|spec| aggregate(records, spec))
+        .collect();
     let mut notes: Vec<String> = args.notes.clone();
     let mut failures = Vec::new();
     for record in records {
@@ -279,9 +352,10 @@ pub fn build(
         rounds: args.rounds,
         runtime_secs: args.runtime_secs,
         contenders: CONTENDERS.iter().map(|c| c.to_string()).collect(),
-        targets: check_targets(&rows),
+        targets: check_targets(&hop_rows, &rows),
         cpu: cpu_rows(records),
         rows,
+        hop_rows,
         page,
         page_frames: None,
         notes,
@@ -337,77 +411,126 @@ fn find<'a>(rows: &'a [Row], scenario: &str, metric: &str) -> Option<&'a Row> {
         .find(|r| r.scenario == scenario && r.metric == metric)
 }
 
-/// The team's targets; the bench reports them, it never fails on them.
-fn check_targets(rows: &[Row]) -> Vec<TargetCheck> {
-    let limit = ratio_key(LIMIT);
-    let ratio = |scenario: &str, metric: &str| {
-        find(rows, scenario, metric).and_then(|r| r.ratios.get(&limit).copied())
+/// The team's targets (issue #13): ratios to the hop (`tcp-proxy`, a plain TCP
+/// forwarder) and to websocat. The bench reports them, it never fails on them.
+fn check_targets(hop_rows: &[Row], rows: &[Row]) -> Vec<TargetCheck> {
+    let value = |scenario: &str, metric: &str, who: &str| {
+        find(hop_rows, scenario, metric)
+            .or_else(|| find(rows, scenario, metric))
+            .and_then(|r| r.values.get(who).copied())
     };
-    let hop = |scenario: &str, metric: &str| {
-        let row = find(rows, scenario, metric)?;
-        let (hop, limit) = (row.values.get(HOP)?, row.values.get(LIMIT)?);
-        (*limit != 0.0).then(|| format!("{:.2}×", hop / limit))
+    let ratio_to = |scenario: &str, metric: &str, other: &str| {
+        let theirs = value(scenario, metric, other).filter(|v| *v != 0.0)?;
+        Some(value(scenario, metric, OURS)? / theirs)
     };
-    let ours = |scenario: &str, metric: &str| {
-        find(rows, scenario, metric).and_then(|r| r.values.get(OURS).copied())
+    let theirs = |scenario: &str, metric: &str| {
+        let hop = value(scenario, metric, HOP).map(markdown::number);
+        let websocat = value(scenario, metric, "websocat").map(markdown::number);
+        match (hop, websocat) {
+            (None, None) => None,
+            (hop, websocat) => Some(format!(
+                "{HOP} {}, websocat {}",
+                hop.as_deref().unwrap_or("—"),
+                websocat.as_deref().unwrap_or("—")
+            )),
+        }
     };
-    let ratio_goal = |goal: &str, (scenario, metric): (&str, &str), ok: fn(f64) -> bool| {
-        let value = ratio(scenario, metric);
+    let goal = |goal: &str, (scenario, metric): (&str, &str), other: &str, ok: fn(f64) -> bool| {
+        let r = ratio_to(scenario, metric, other);
         TargetCheck {
             goal: goal.to_owned(),
-            measured: value.map_or("not measured".into(), |v| format!("{v:.2}×")),
-            met: value.map(ok),
-            hop: hop(scenario, metric),
+            measured: match (r, value(scenario, metric, OURS)) {
+                (Some(r), Some(v)) => format!("{r:.2}× ({})", markdown::number(v)),
+                _ => "not measured".into(),
+            },
+            met: r.map(ok),
+            hop: theirs(scenario, metric),
         }
     };
     let mut checks = vec![
-        ratio_goal(
-            "throughput ≥ 0.6× direct TCP",
+        goal(
+            "CPU per GiB ≤ 1.1× the hop's",
+            ("throughput", metric::CPU_S_PER_GIB),
+            HOP,
+            |v| v <= 1.1,
+        ),
+        goal(
+            "CPU per round trip, 1,000 sessions ≤ 1.15× the hop's",
+            ("sessions-1000", metric::CPU_US_PER_ROUND_TRIP),
+            HOP,
+            |v| v <= 1.15,
+        ),
+        goal(
+            "CPU per handshake ≤ 1.1× the hop's",
+            ("handshakes", metric::CPU_US_PER_HANDSHAKE),
+            HOP,
+            |v| v <= 1.1,
+        ),
+        goal(
+            "throughput ≥ 0.95× the hop",
             ("throughput", metric::MIB_PER_S),
-            |v| v >= 0.6,
+            HOP,
+            |v| v >= 0.95,
         ),
-        ratio_goal(
-            "RTT p50 ≤ 1.7× direct TCP",
+        goal(
+            "RTT p99 under the 1,000-session load ≤ the hop's",
+            ("sessions-1000", metric::LOADED_P99_US),
+            HOP,
+            |v| v <= 1.0,
+        ),
+        goal(
+            "RTT p99 under the 1,000-session load ≤ websocat's",
+            ("sessions-1000", metric::LOADED_P99_US),
+            "websocat",
+            |v| v <= 1.0,
+        ),
+        goal(
+            "RTT p50 ≤ 1.05× the hop",
             ("latency", metric::P50_US),
-            |v| v <= 1.7,
-        ),
-        ratio_goal(
-            "RTT p99 ≤ 1.5× direct TCP",
-            ("latency", metric::P99_US),
-            |v| v <= 1.5,
+            HOP,
+            |v| v <= 1.05,
         ),
     ];
-    let rate = ratio("sessions-1000", metric::ROUND_TRIPS_PER_S);
-    let errors = ours("sessions-1000", metric::ERRORS);
-    checks.push(TargetCheck {
-        goal: "1,000 sessions: round trips/s ≥ 0.5× direct TCP, 0 errors".into(),
-        measured: match (rate, errors) {
-            (Some(r), Some(e)) => format!("{r:.2}×, {e} errors"),
-            _ => "not measured".into(),
-        },
-        met: rate.zip(errors).map(|(r, e)| r >= 0.5 && e == 0.0),
-        hop: hop("sessions-1000", metric::ROUND_TRIPS_PER_S),
-    });
-    checks.push(ratio_goal(
-        "handshakes/s ≥ 0.7× direct TCP connect-and-close",
-        ("handshakes", metric::HANDSHAKES_PER_S),
-        |v| v >= 0.7,
-    ));
-    let held = ours("sessions-10000", metric::SESSIONS_HELD);
-    let rss = ours("sessions-10000", metric::RSS_PER_SESSION_KIB);
-    let errors = ours("sessions-10000", metric::ERRORS);
-    checks.push(TargetCheck {
-        goal: "10,000 sessions held, ≤ 16 KiB relay RSS per session, 0 errors".into(),
-        measured: match (held, rss, errors) {
-            (Some(h), Some(r), Some(e)) => format!("{h:.0} held, {r:.1} KiB/session, {e} errors"),
-            _ => "not measured".into(),
-        },
-        met: match (held, rss, errors) {
-            (Some(h), Some(r), Some(e)) => Some(h >= 10_000.0 && r <= 16.0 && e == 0.0),
-            _ => None,
-        },
-        hop: None,
-    });
+    for (label, scenario, metric) in [
+        ("throughput", "throughput", metric::MIB_PER_S),
+        (
+            "1,000-session round trips/s",
+            "sessions-1000",
+            metric::ROUND_TRIPS_PER_S,
+        ),
+        (
+            "9,900-session round trips/s",
+            "sessions-10000",
+            metric::ROUND_TRIPS_PER_S,
+        ),
+        ("handshakes/s", "handshakes", metric::HANDSHAKES_PER_S),
+    ] {
+        checks.push(goal(
+            &format!("{label} ≥ websocat's"),
+            (scenario, metric),
+            "websocat",
+            |v| v >= 1.0,
+        ));
+    }
+    for scenario in ["sessions-1000", "sessions-10000"] {
+        let pss = value(scenario, metric::PSS_PER_SESSION_KIB, OURS);
+        let held = value(scenario, metric::SESSIONS_HELD, OURS);
+        let errors = value(scenario, metric::ERRORS, OURS);
+        checks.push(TargetCheck {
+            goal: format!(
+                "{scenario}: ≤ 16 KiB PSS per session (process total ÷ sessions), 0 errors"
+            ),
+            measured: match (pss, errors) {
+                (Some(p), Some(e)) => {
+                    let held = held.map_or(String::new(), |h| format!(", {h:.0} held"));
+                    format!("{p:.1} KiB/session{held}, {e} errors")
+                }
+                _ => "not measured".into(),
+            },
+            met: pss.zip(errors).map(|(p, e)| p <= 16.0 && e == 0.0),
+            hop: theirs(scenario, metric::PSS_PER_SESSION_KIB),
+        });
+    }
     checks
 }
 

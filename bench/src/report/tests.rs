@@ -90,9 +90,13 @@ fn medians_and_ratios() {
     assert!((row.ratios["relay/direct-tcp"] - 0.65).abs() < 1e-9);
     assert!((row.ratios["relay/websocat"] - 650.0 / 350.0).abs() < 1e-9);
     assert!(!row.ratios.contains_key("relay/websockify"));
-    assert_eq!(report.targets[0].met, Some(true));
-    assert_eq!(report.targets[0].measured, "0.65×");
-    assert_eq!(report.targets[1].met, None);
+    let target = |goal: &str| report.targets.iter().find(|t| t.goal == goal).unwrap();
+    let beats_websocat = target("throughput ≥ websocat's");
+    assert_eq!(beats_websocat.met, Some(true));
+    assert_eq!(beats_websocat.measured, "1.86× (650)");
+    // No hop measured: not met, not failed.
+    assert_eq!(target("throughput ≥ 0.95× the hop").met, None);
+    assert_eq!(target("CPU per GiB ≤ 1.1× the hop's").met, None);
 }
 
 #[test]
@@ -128,7 +132,10 @@ fn table_line_formatting() {
     let md = markdown::render(&report);
     assert!(md.contains("reproduce: `cargo xtask bench`"));
     assert!(md.contains("2 × Test CPU, Linux 6.0"));
-    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes | — |"));
+    assert!(
+        md.contains("| throughput ≥ websocat's | 1.86× (650) | yes | tcp-proxy —, websocat 350 |")
+    );
+    assert!(md.contains("| throughput | MiB/s ↑ | 650 | — | 350 | — | 1.86× |"));
     // No reference server measured: no table for them.
     assert!(!md.contains("## Reference servers"));
 }
@@ -165,9 +172,12 @@ fn reference_servers_get_their_own_table_and_bound_the_targets() {
         markdown::row_line(row),
         "| throughput | MiB/s ↑ | 1000 | 650 | 350 | — | 0.65× | 1.86× | — |"
     );
-    assert_eq!(report.targets[0].hop.as_deref(), Some("0.52×"));
     let md = markdown::render(&report);
-    assert!(md.contains("| throughput ≥ 0.6× direct TCP | 0.65× | yes | 0.52× |"));
+    assert!(md.contains(
+        "| throughput ≥ 0.95× the hop | 1.25× (650) | yes | tcp-proxy 520, websocat 350 |"
+    ));
+    let (_, against) = md.split_once("## Against the hop").unwrap();
+    assert!(against.contains("| throughput | MiB/s ↑ | 650 | 520 | 350 | 1.25× | 1.86× |"));
     let (_, references) = md.split_once("## Reference servers").unwrap();
     let (references, _) = references.split_once("\n## ").unwrap();
     assert!(
@@ -228,7 +238,12 @@ fn json_shape() {
     assert_eq!(json["rows"][0]["metric"], "mib_per_s");
     assert_eq!(json["rows"][0]["values"]["relay"], 650.0);
     assert_eq!(json["rows"][0]["ratios"]["relay/direct-tcp"], 0.65);
-    assert_eq!(json["targets"][0]["met"], true);
+    let targets = json["targets"].as_array().unwrap();
+    let beats_websocat = targets
+        .iter()
+        .find(|t| t["goal"] == "throughput ≥ websocat's")
+        .unwrap();
+    assert_eq!(beats_websocat["met"], true);
     assert_eq!(json["page"]["gzip_total_bytes"], 480);
     assert_eq!(json["cpu"][0]["client_saturated"], false);
 }

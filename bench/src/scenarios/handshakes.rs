@@ -73,6 +73,12 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         outcome.abrupt_closes += abrupt;
     }
     outcome.metric(metric::HANDSHAKES_PER_S, samples_ms.len() as f64 / secs);
+    if let Some(us) = outcome
+        .cpu
+        .server_per_op(secs, samples_ms.len() as f64, 1e6)
+    {
+        outcome.metric(metric::CPU_US_PER_HANDSHAKE, us);
+    }
     if let Some(p) = Percentiles::of(&mut samples_ms) {
         outcome.metric(metric::HANDSHAKE_P50_MS, p.p50);
         outcome.metric(metric::HANDSHAKE_P99_MS, p.p99);

@@ -16,6 +16,7 @@ use crate::{
     conn::{Conn, ConnOptions},
     procfs::{self, CpuMeter},
     record::metric,
+    stats::Percentiles,
 };
 
 /// A round trip may take this long past the window's end before it counts as lost.
@@ -72,11 +73,14 @@ pub async fn run(args: &RunArgs, open_files: u64) -> anyhow::Result<Outcome> {
     outcome.cpu = meter.stop();
     // Every surviving session is still open: this is the memory they hold.
     let rss_held = args.server_pid.and_then(procfs::rss_kib);
+    let pss_held = args.server_pid.and_then(procfs::pss_kib);
 
     let mut round_trips = 0u64;
     let mut held = Vec::with_capacity(results.len());
-    for (done, result) in results {
+    let mut rtts_us = Vec::new();
+    for (done, rtts, result) in results {
         round_trips += done;
+        rtts_us.extend(rtts);
         match result {
             Ok(conn) => held.push(conn),
             Err(err) => {
@@ -93,6 +97,16 @@ pub async fn run(args: &RunArgs, open_files: u64) -> anyhow::Result<Outcome> {
     if let (Some(before), Some(after), true) = (rss_before, rss_held, held_count > 0) {
         let per_session = after.saturating_sub(before) as f64 / held_count as f64;
         outcome.metric(metric::RSS_PER_SESSION_KIB, per_session);
+    }
+    if let (Some(pss), true) = (pss_held, held_count > 0) {
+        outcome.metric(metric::PSS_PER_SESSION_KIB, pss as f64 / held_count as f64);
+    }
+    if let Some(p) = Percentiles::of(&mut rtts_us) {
+        outcome.metric(metric::LOADED_P50_US, p.p50);
+        outcome.metric(metric::LOADED_P99_US, p.p99);
+    }
+    if let Some(us) = outcome.cpu.server_per_op(secs, round_trips as f64, 1e6) {
+        outcome.metric(metric::CPU_US_PER_ROUND_TRIP, us);
     }
 
     let closes: Vec<_> = stream::iter(held)
@@ -111,36 +125,45 @@ pub async fn run(args: &RunArgs, open_files: u64) -> anyhow::Result<Outcome> {
 
 /// Round trips on one session until `deadline`, each message naming the
 /// session and its sequence number so a crossed or stale echo is caught.
-/// Returns the completed round trips, and the session unless it failed.
+/// Returns the completed round trips, the time each took (µs), and the
+/// session unless it failed.
 async fn exercise(
     mut conn: Conn,
     id: u64,
     ping_bytes: usize,
     deadline: tokio::time::Instant,
-) -> (u64, anyhow::Result<Conn>) {
+) -> (u64, Vec<f64>, anyhow::Result<Conn>) {
     let size = ping_bytes.max(16);
     let mut done = 0u64;
+    let mut rtts_us = Vec::new();
     while tokio::time::Instant::now() < deadline {
         let message = ping(id, done, size);
+        let sent = Instant::now();
         let echoed = tokio::time::timeout_at(
             deadline + ROUND_TRIP_GRACE,
             conn.round_trip(message.clone()),
         )
         .await;
         match echoed {
-            Ok(Ok(echoed)) if echoed == message => done += 1,
+            Ok(Ok(echoed)) if echoed == message => {
+                rtts_us.push(sent.elapsed().as_secs_f64() * 1e6);
+                done += 1;
+            }
             Ok(Ok(_)) => {
                 let err = anyhow::anyhow!("session {id}: echo differs from round trip {done}");
-                return (done, Err(err));
+                return (done, rtts_us, Err(err));
             }
-            Ok(Err(err)) => return (done, Err(err.context(format!("session {id}")))),
+            Ok(Err(err)) => {
+                let err = err.context(format!("session {id}"));
+                return (done, rtts_us, Err(err));
+            }
             Err(_) => {
                 let err = anyhow::anyhow!("session {id}: round trip {done} timed out");
-                return (done, Err(err));
+                return (done, rtts_us, Err(err));
             }
         }
     }
-    (done, Ok(conn))
+    (done, rtts_us, Ok(conn))
 }
 
 /// `size` bytes: the session id, the sequence number, then filler.

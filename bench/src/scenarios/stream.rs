@@ -62,6 +62,11 @@ pub async fn throughput(args: &RunArgs) -> anyhow::Result<Outcome> {
         ..Outcome::default()
     };
     outcome.metric(metric::MIB_PER_S, total as f64 / MIB / secs);
+    // Bytes echoed: `total` went each way through the server.
+    let gib = total as f64 / (MIB * 1024.0);
+    if let Some(s) = outcome.cpu.server_per_op(secs, gib, 1.0) {
+        outcome.metric(metric::CPU_S_PER_GIB, s);
+    }
     outcome.closed((Conn { tx, rx }).close().await);
     Ok(outcome)
 }

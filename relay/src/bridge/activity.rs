@@ -42,6 +42,13 @@ impl Activity {
         self.data_ms.store(self.now_ms(), Ordering::Relaxed);
     }
 
+    /// Data reached the TCP service from the browser: both marks at once.
+    pub(super) fn data_from_browser(&self) {
+        let now = self.now_ms();
+        self.heard_from_browser_ms.store(now, Ordering::Relaxed);
+        self.data_ms.store(now, Ordering::Relaxed);
+    }
+
     pub(super) fn since(&self, mark: &AtomicU64) -> Duration {
         Duration::from_millis(self.now_ms().saturating_sub(mark.load(Ordering::Relaxed)))
     }

@@ -1,16 +1,23 @@
 //! TCP → browser, with the keepalive pings, the idle timeout and the drain
 //! at shutdown.
 
-use std::time::Duration;
+use std::{
+    cell::RefCell,
+    future::{poll_fn, Future},
+    io,
+    pin::{pin, Pin},
+    task::{ready, Poll},
+    time::Duration,
+};
 
 use axum::extract::ws::Message;
-use bytes::{BufMut, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::{Sink, SinkExt};
 use protocol::{tap::TapSource, CloseCode};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tokio_util::sync::CancellationToken;
 
-use super::{activity::Activity, send_close, BridgeOptions, SHUTDOWN_REASON};
+use super::{activity::Activity, send_close, within, BridgeOptions, SHUTDOWN_REASON};
 
 pub(super) enum DownEnd {
     /// EOF from TCP; close 1000 sent.
@@ -32,6 +39,45 @@ pub(super) enum DownEnd {
 /// forwarded until none arrived for this long (or `close_grace` passed).
 const DRAIN_QUIET: Duration = Duration::from_millis(100);
 
+/// Reads up to this size go into the runtime thread's scratch buffer and are
+/// copied out; a read that fills it switches the session to a buffer of its
+/// own (up to `read_chunk_bytes`, no copy) until a read comes back shorter.
+const SCRATCH_BYTES: usize = 4 << 10;
+
+thread_local! {
+    /// Shared by every session this thread runs: a session waiting for its
+    /// TCP service holds no read buffer (a 64 KiB buffer's first page was
+    /// resident in every session, bench/PROFILE.md).
+    static SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0; SCRATCH_BYTES].into_boxed_slice());
+}
+
+/// Reads what the TCP service sent: into `own` when `streaming`, otherwise
+/// into the thread's scratch buffer. Empty at EOF. Cancel-safe: each poll
+/// either reads or leaves nothing half done.
+fn read_some<'a, R: AsyncRead + Unpin>(
+    tcp_read: &'a mut R,
+    own: &'a mut BytesMut,
+    streaming: bool,
+    chunk_bytes: usize,
+) -> impl Future<Output = io::Result<Bytes>> + 'a {
+    poll_fn(move |cx| {
+        if streaming {
+            own.reserve(chunk_bytes);
+            // The limit keeps every message within the WebSocket's write
+            // buffer cap, however much room `reserve` found.
+            let mut room = (&mut *own).limit(chunk_bytes);
+            ready!(pin!(tcp_read.read_buf(&mut room)).poll(cx))?;
+            return Poll::Ready(Ok(own.split().freeze()));
+        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            let len = chunk_bytes.min(scratch.len());
+            let mut room = ReadBuf::new(&mut scratch[..len]);
+            ready!(Pin::new(&mut *tcp_read).poll_read(cx, &mut room))?;
+            Poll::Ready(Ok(Bytes::copy_from_slice(room.filled())))
+        })
+    })
+}
+
 /// TCP → browser, plus keepalive pings and the idle timeout. Returns after
 /// sending the close that ends this direction. At shutdown it first delivers
 /// what the TCP service already sent (see [`DRAIN_QUIET`]).
@@ -51,7 +97,10 @@ where
     let mut ticker = tokio::time::interval(options.keepalive);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticker.reset(); // the first tick is one period from now, not immediate
-    let mut buf = BytesMut::with_capacity(options.read_chunk_bytes);
+
+    // The session's own read buffer, only while data streams in.
+    let mut own = BytesMut::new();
+    let mut streaming = false;
     // Registered once, not on every read.
     let shutting_down = shutdown.cancelled();
     tokio::pin!(shutting_down);
@@ -71,13 +120,10 @@ where
                 None => std::future::pending().await,
             }
         };
-        buf.reserve(options.read_chunk_bytes);
-        // `read_buf` is cancel-safe: a tick never loses bytes. The limit keeps
-        // every message within the WebSocket's write buffer cap, however much
-        // room `reserve` found.
-        let mut room = (&mut buf).limit(options.read_chunk_bytes);
+        // Cancel-safe: a tick never loses bytes.
+        let incoming = read_some(tcp_read, &mut own, streaming, options.read_chunk_bytes);
         let read = tokio::select! {
-            read = tcp_read.read_buf(&mut room) => read,
+            read = incoming => read,
             () = &mut shutting_down, if drain_until.is_none() => {
                 drain_until = Some(tokio::time::Instant::now() + options.close_grace);
                 continue;
@@ -97,7 +143,7 @@ where
                     return DownEnd::Idle;
                 }
                 let ping = Message::Ping(bytes::Bytes::new());
-                match tokio::time::timeout(silent_limit, ws_tx.send(ping)).await {
+                match within(silent_limit, ws_tx.send(ping)).await {
                     Ok(Ok(())) => continue,
                     Ok(Err(_)) => return DownEnd::BrowserGone,
                     Err(_) => return DownEnd::BrowserSilent,
@@ -105,18 +151,23 @@ where
             }
         };
         match read {
-            Ok(0) => {
+            Ok(data) if data.is_empty() => {
                 send_close(ws_tx, CloseCode::NORMAL, "upstream closed the connection").await;
                 return DownEnd::UpstreamEof;
             }
-            Ok(n) => {
+            Ok(data) => {
+                let n = data.len();
+                streaming = n >= SCRATCH_BYTES;
+                if !streaming && own.capacity() > 0 {
+                    own = BytesMut::new();
+                }
                 if let Some(tap) = &options.tap {
-                    tap.record(TapSource::UpstreamToRelay, &buf);
+                    tap.record(TapSource::UpstreamToRelay, &data);
                 }
                 activity.data();
-                let message = Message::Binary(buf.split().freeze());
+                let message = Message::Binary(data);
                 // A browser that cannot take one message for this long is gone.
-                match tokio::time::timeout(silent_limit, ws_tx.send(message)).await {
+                match within(silent_limit, ws_tx.send(message)).await {
                     Ok(Ok(())) => *bytes += n as u64,
                     Ok(Err(_)) => return DownEnd::BrowserGone,
                     Err(_) => return DownEnd::BrowserSilent,

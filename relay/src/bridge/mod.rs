@@ -14,7 +14,7 @@ mod activity;
 mod down;
 mod up;
 
-use std::{sync::atomic::Ordering, time::Duration};
+use std::{future::Future, sync::atomic::Ordering, task::Poll, time::Duration};
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -121,6 +121,11 @@ where
     R: AsyncRead + Unpin,
     T: AsyncWrite + Unpin,
 {
+    // The relay's token is one `Notify` for every session, and polling a
+    // pending `cancelled()` takes that `Notify`'s lock: every message of every
+    // session would, on both cores (bench/PROFILE.md). A child token has a
+    // lock of its own, which only this session takes.
+    let shutdown = &shutdown.child_token();
     let (mut ws_tx, ws_rx) = ws.split();
     let mut bytes_down = 0u64;
     let activity = Activity::new();
@@ -197,6 +202,21 @@ where
 enum First<S, T> {
     Up(UpResult<S, T>),
     Down(DownEnd),
+}
+
+/// [`tokio::time::timeout`], without its cost when `work` is done on its
+/// first poll, as most writes are: the clock is read and the timer made only
+/// once `work` has to wait (the limit counts from then).
+async fn within<F: Future>(
+    limit: Duration,
+    work: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut work = std::pin::pin!(work);
+    let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(done) => Ok(done),
+        Poll::Pending => tokio::time::timeout(limit, work).await,
+    }
 }
 
 /// The close reason sent to every session when the relay shuts down.

@@ -7,7 +7,7 @@ use futures_util::{Stream, StreamExt};
 use protocol::{tap::TapSource, CloseCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::{activity::Activity, BridgeOptions};
+use super::{activity::Activity, within, BridgeOptions};
 
 pub(super) enum UpEnd {
     /// The browser ended the session; the code of its close frame, if it sent one.
@@ -70,16 +70,16 @@ where
         activity.writing_upstream.store(true, Ordering::Relaxed);
         let written = write_all_or_stall(&mut tcp_write, &data, options.upstream_stall).await;
         activity.writing_upstream.store(false, Ordering::Relaxed);
-        // Listening to the browser again from now: what it queued meanwhile
-        // (pongs included) is read next.
-        activity.heard_from_browser();
         if let Err(err) = written {
+            activity.heard_from_browser();
             return (UpEnd::UpstreamWrite(err), ws_rx, tcp_write);
         }
         if let Some(tap) = &options.tap {
             tap.record(TapSource::RelayToUpstream, &data);
         }
-        activity.data();
+        // Listening to the browser again from now: what it queued meanwhile
+        // (pongs included) is read next. Data moved, too (one clock read).
+        activity.data_from_browser();
         activity
             .bytes_up
             .fetch_add(data.len() as u64, Ordering::Relaxed);
@@ -95,7 +95,7 @@ async fn write_all_or_stall<T: AsyncWrite + Unpin>(
 ) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind};
     while !data.is_empty() {
-        match tokio::time::timeout(stall_limit, tcp_write.write(data)).await {
+        match within(stall_limit, tcp_write.write(data)).await {
             Ok(Ok(0)) => return Err(ErrorKind::WriteZero.into()),
             Ok(Ok(n)) => data = &data[n..],
             Ok(Err(err)) => return Err(err),
