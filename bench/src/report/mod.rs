@@ -3,6 +3,8 @@
 //! Markdown, JSON and an SVG chart.
 
 pub(crate) mod markdown;
+mod rows;
+mod targets;
 mod page_frames;
 pub(crate) mod svg;
 
@@ -10,6 +12,9 @@ use std::{collections::BTreeMap, fs, path::Path};
 
 use anyhow::Context;
 use serde::Serialize;
+
+pub use rows::{RowSpec, HOP_CONTENDERS, HOP_ROWS, ROWS};
+use targets::check_targets;
 
 use crate::{cli::ReportArgs, page::PageRecord, record::metric, record::RunRecord, stats::median};
 
@@ -27,148 +32,6 @@ pub const OURS: &str = "relay";
 pub const LIMIT: &str = "direct-tcp";
 /// A client using at least this share of its threads is called saturated.
 const SATURATED_SHARE: f64 = 0.9;
-
-/// One reported measurement.
-#[derive(Debug, Clone, Copy)]
-pub struct RowSpec {
-    /// Scenario name in the records.
-    pub scenario: &'static str,
-    /// Metric name in the records ([`metric`]).
-    pub metric: &'static str,
-    /// What the table calls it.
-    pub label: &'static str,
-    /// Whether more is better (throughput) or worse (latency).
-    pub higher_is_better: bool,
-}
-
-const fn row(
-    scenario: &'static str,
-    metric: &'static str,
-    label: &'static str,
-    higher_is_better: bool,
-) -> RowSpec {
-    RowSpec {
-        scenario,
-        metric,
-        label,
-        higher_is_better,
-    }
-}
-
-/// Every row of the results table, in order. `errors` rows are totals over
-/// all rounds; every other row is a median.
-pub const ROWS: &[RowSpec] = &[
-    row("throughput", metric::MIB_PER_S, "MiB/s", true),
-    row("latency", metric::P50_US, "RTT p50 µs", false),
-    row("latency", metric::P99_US, "RTT p99 µs", false),
-    row("latency", metric::P999_US, "RTT p99.9 µs", false),
-    row(
-        "sessions-1000",
-        metric::ROUND_TRIPS_PER_S,
-        "round trips/s",
-        true,
-    ),
-    row("sessions-1000", metric::ERRORS, "errors (total)", false),
-    row(
-        "sessions-1000",
-        metric::RSS_PER_SESSION_KIB,
-        "server RSS KiB/session",
-        false,
-    ),
-    row(
-        "sessions-10000",
-        metric::SESSIONS_HELD,
-        "sessions held",
-        true,
-    ),
-    row(
-        "sessions-10000",
-        metric::ROUND_TRIPS_PER_S,
-        "round trips/s",
-        true,
-    ),
-    row("sessions-10000", metric::ERRORS, "errors (total)", false),
-    row(
-        "sessions-10000",
-        metric::RSS_PER_SESSION_KIB,
-        "server RSS KiB/session",
-        false,
-    ),
-    row("handshakes", metric::HANDSHAKES_PER_S, "handshakes/s", true),
-    row(
-        "handshakes",
-        metric::HANDSHAKE_P99_MS,
-        "handshake p99 ms",
-        false,
-    ),
-];
-
-/// The rows of the table against the hop: every rate next to the server's
-/// CPU per operation, the tail under load and the memory per session.
-pub const HOP_ROWS: &[RowSpec] = &[
-    row("throughput", metric::MIB_PER_S, "MiB/s", true),
-    row("throughput", metric::CPU_S_PER_GIB, "CPU s/GiB", false),
-    row("latency", metric::P50_US, "RTT p50 µs", false),
-    row("latency", metric::P99_US, "RTT p99 µs", false),
-    row(
-        "sessions-1000",
-        metric::ROUND_TRIPS_PER_S,
-        "round trips/s",
-        true,
-    ),
-    row(
-        "sessions-1000",
-        metric::CPU_US_PER_ROUND_TRIP,
-        "CPU µs/round trip",
-        false,
-    ),
-    row(
-        "sessions-1000",
-        metric::LOADED_P50_US,
-        "RTT p50 under load µs",
-        false,
-    ),
-    row(
-        "sessions-1000",
-        metric::LOADED_P99_US,
-        "RTT p99 under load µs",
-        false,
-    ),
-    row(
-        "sessions-1000",
-        metric::PSS_PER_SESSION_KIB,
-        "PSS ÷ sessions KiB",
-        false,
-    ),
-    row(
-        "sessions-10000",
-        metric::ROUND_TRIPS_PER_S,
-        "round trips/s",
-        true,
-    ),
-    row(
-        "sessions-10000",
-        metric::CPU_US_PER_ROUND_TRIP,
-        "CPU µs/round trip",
-        false,
-    ),
-    row(
-        "sessions-10000",
-        metric::PSS_PER_SESSION_KIB,
-        "PSS ÷ sessions KiB",
-        false,
-    ),
-    row("handshakes", metric::HANDSHAKES_PER_S, "handshakes/s", true),
-    row(
-        "handshakes",
-        metric::CPU_US_PER_HANDSHAKE,
-        "CPU µs/handshake",
-        false,
-    ),
-];
-
-/// The contenders of the table against the hop, in its order.
-pub const HOP_CONTENDERS: [&str; 3] = [OURS, HOP, "websocat"];
 
 /// The whole report, as written to `latest.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -406,132 +269,9 @@ pub fn ratio_key(other: &str) -> String {
     format!("{OURS}/{other}")
 }
 
-fn find<'a>(rows: &'a [Row], scenario: &str, metric: &str) -> Option<&'a Row> {
+pub(crate) fn find<'a>(rows: &'a [Row], scenario: &str, metric: &str) -> Option<&'a Row> {
     rows.iter()
         .find(|r| r.scenario == scenario && r.metric == metric)
-}
-
-/// The team's targets (issue #13): ratios to the hop (`tcp-proxy`, a plain TCP
-/// forwarder) and to websocat. The bench reports them, it never fails on them.
-fn check_targets(hop_rows: &[Row], rows: &[Row]) -> Vec<TargetCheck> {
-    let value = |scenario: &str, metric: &str, who: &str| {
-        find(hop_rows, scenario, metric)
-            .or_else(|| find(rows, scenario, metric))
-            .and_then(|r| r.values.get(who).copied())
-    };
-    let ratio_to = |scenario: &str, metric: &str, other: &str| {
-        let theirs = value(scenario, metric, other).filter(|v| *v != 0.0)?;
-        Some(value(scenario, metric, OURS)? / theirs)
-    };
-    let theirs = |scenario: &str, metric: &str| {
-        let hop = value(scenario, metric, HOP).map(markdown::number);
-        let websocat = value(scenario, metric, "websocat").map(markdown::number);
-        match (hop, websocat) {
-            (None, None) => None,
-            (hop, websocat) => Some(format!(
-                "{HOP} {}, websocat {}",
-                hop.as_deref().unwrap_or("—"),
-                websocat.as_deref().unwrap_or("—")
-            )),
-        }
-    };
-    let goal = |goal: &str, (scenario, metric): (&str, &str), other: &str, ok: fn(f64) -> bool| {
-        let r = ratio_to(scenario, metric, other);
-        TargetCheck {
-            goal: goal.to_owned(),
-            measured: match (r, value(scenario, metric, OURS)) {
-                (Some(r), Some(v)) => format!("{r:.2}× ({})", markdown::number(v)),
-                _ => "not measured".into(),
-            },
-            met: r.map(ok),
-            hop: theirs(scenario, metric),
-        }
-    };
-    let mut checks = vec![
-        goal(
-            "CPU per GiB ≤ 1.1× the hop's",
-            ("throughput", metric::CPU_S_PER_GIB),
-            HOP,
-            |v| v <= 1.1,
-        ),
-        goal(
-            "CPU per round trip, 1,000 sessions ≤ 1.15× the hop's",
-            ("sessions-1000", metric::CPU_US_PER_ROUND_TRIP),
-            HOP,
-            |v| v <= 1.15,
-        ),
-        goal(
-            "CPU per handshake ≤ 1.1× the hop's",
-            ("handshakes", metric::CPU_US_PER_HANDSHAKE),
-            HOP,
-            |v| v <= 1.1,
-        ),
-        goal(
-            "throughput ≥ 0.95× the hop",
-            ("throughput", metric::MIB_PER_S),
-            HOP,
-            |v| v >= 0.95,
-        ),
-        goal(
-            "RTT p99 under the 1,000-session load ≤ the hop's",
-            ("sessions-1000", metric::LOADED_P99_US),
-            HOP,
-            |v| v <= 1.0,
-        ),
-        goal(
-            "RTT p99 under the 1,000-session load ≤ websocat's",
-            ("sessions-1000", metric::LOADED_P99_US),
-            "websocat",
-            |v| v <= 1.0,
-        ),
-        goal(
-            "RTT p50 ≤ 1.05× the hop",
-            ("latency", metric::P50_US),
-            HOP,
-            |v| v <= 1.05,
-        ),
-    ];
-    for (label, scenario, metric) in [
-        ("throughput", "throughput", metric::MIB_PER_S),
-        (
-            "1,000-session round trips/s",
-            "sessions-1000",
-            metric::ROUND_TRIPS_PER_S,
-        ),
-        (
-            "9,900-session round trips/s",
-            "sessions-10000",
-            metric::ROUND_TRIPS_PER_S,
-        ),
-        ("handshakes/s", "handshakes", metric::HANDSHAKES_PER_S),
-    ] {
-        checks.push(goal(
-            &format!("{label} ≥ websocat's"),
-            (scenario, metric),
-            "websocat",
-            |v| v >= 1.0,
-        ));
-    }
-    for scenario in ["sessions-1000", "sessions-10000"] {
-        let pss = value(scenario, metric::PSS_PER_SESSION_KIB, OURS);
-        let held = value(scenario, metric::SESSIONS_HELD, OURS);
-        let errors = value(scenario, metric::ERRORS, OURS);
-        checks.push(TargetCheck {
-            goal: format!(
-                "{scenario}: ≤ 16 KiB PSS per session (process total ÷ sessions), 0 errors"
-            ),
-            measured: match (pss, errors) {
-                (Some(p), Some(e)) => {
-                    let held = held.map_or(String::new(), |h| format!(", {h:.0} held"));
-                    format!("{p:.1} KiB/session{held}, {e} errors")
-                }
-                _ => "not measured".into(),
-            },
-            met: pss.zip(errors).map(|(p, e)| p <= 16.0 && e == 0.0),
-            hop: theirs(scenario, metric::PSS_PER_SESSION_KIB),
-        });
-    }
-    checks
 }
 
 /// Median CPU use per scenario and contender, in the order runs appear.
