@@ -76,7 +76,9 @@ impl Default for Metrics {
         let config_reloads = Family::<ResultLabels, Counter>::default();
         // Both results show from the start, at 0.
         for result in ["ok", "error"] {
-            config_reloads.get_or_create(&ResultLabels { result });
+            config_reloads
+                .get_or_create(&ResultLabels { result })
+                .inc_by(0);
         }
         let config_loaded = Gauge::<f64, AtomicU64>::default();
         config_loaded.set(unix_now());
