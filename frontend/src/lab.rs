@@ -26,7 +26,7 @@ pub const CAPTURE_DEADLINE_MS: f64 = 3_000.0;
 /// How long the page waits before concluding nothing reached a port.
 pub const SILENCE_MS: f64 = 1_000.0;
 /// How long the relay experiment gets for each step.
-const STEP_DEADLINE_MS: f64 = 5_000.0;
+pub const STEP_DEADLINE_MS: f64 = 5_000.0;
 /// Between two questions to the recorder.
 const POLL_MS: i32 = 100;
 
@@ -175,15 +175,31 @@ pub async fn relay_probe(marker: &str) -> RelayResult {
     result
 }
 
-async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
-    let taps = Mailbox::new();
-    let tap = Socket::open(&ws_url_for_path_here(TAP_PATH)?, taps.callback())?;
+/// A wire tap of an experiment's own: the socket (closed when dropped),
+/// what it says, and its secret id.
+pub struct OwnTap {
+    /// The tap's socket.
+    pub socket: Socket,
+    /// Its records and events.
+    pub events: Mailbox<SocketEvent>,
+    /// The id to pass as `?tap=`.
+    pub id: String,
+}
+
+/// Opens a wire tap and waits for its hello.
+pub async fn open_own_tap() -> Result<OwnTap, String> {
+    let events = Mailbox::new();
+    let socket = Socket::open(&ws_url_for_path_here(TAP_PATH)?, events.callback())?;
     let deadline = deadline_in(STEP_DEADLINE_MS);
-    let id = loop {
-        match taps.next_before(deadline).await {
+    loop {
+        match events.next_before(deadline).await {
             Some(SocketEvent::Message(Payload::Text(text))) => {
                 let hello: TapHello = json::from_str(&text)?;
-                break hello.tap;
+                return Ok(OwnTap {
+                    socket,
+                    events,
+                    id: hello.tap,
+                });
             }
             Some(SocketEvent::Closed(info)) => {
                 return Err(format!("the tap closed: {} {}", info.code, info.reason))
@@ -191,14 +207,17 @@ async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
             Some(_) => {}
             None => return Err("no tap hello".into()),
         }
-    };
-    result.url = with_tap(&ws_url_here(protocol::scenarios::targets::RECORDER)?, &id);
+    }
+}
+
+/// Opens `url` and waits until it is open.
+pub async fn open_session(url: &str) -> Result<(Socket, Mailbox<SocketEvent>), String> {
     let events = Mailbox::new();
-    let session = Socket::open(&result.url, events.callback())?;
+    let session = Socket::open(url, events.callback())?;
     let deadline = deadline_in(STEP_DEADLINE_MS);
     loop {
         match events.next_before(deadline).await {
-            Some(SocketEvent::Open) => break,
+            Some(SocketEvent::Open) => return Ok((session, events)),
             Some(SocketEvent::Closed(info)) => {
                 return Err(format!("closed: {} {}", info.code, info.reason))
             }
@@ -206,6 +225,17 @@ async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
             None => return Err("the session did not open".into()),
         }
     }
+}
+
+async fn relay_probe_steps(result: &mut RelayResult) -> Result<(), String> {
+    let OwnTap {
+        socket: tap,
+        events: taps,
+        id,
+    } = open_own_tap().await?;
+    result.url = with_tap(&ws_url_here(protocol::scenarios::targets::RECORDER)?, &id);
+    let (session, events) = open_session(&result.url).await?;
+    let deadline = deadline_in(STEP_DEADLINE_MS);
     session
         .send(&Payload::Binary(result.sent.clone()))
         .map_err(|err| err.to_string())?;

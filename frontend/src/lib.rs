@@ -22,5 +22,6 @@ pub mod saved;
 pub mod scenarios;
 pub mod socket;
 pub mod state;
+pub mod why_lab;
 
 pub use app::App;

@@ -189,7 +189,8 @@ pub fn with_token(session_url: &str, token: &str) -> String {
     with_query(session_url, protocol::api::AUTH_QUERY, token)
 }
 
-fn page_origin() -> Result<(String, String), String> {
+/// The page's `location.protocol` (`http:`) and `location.host` (`127.0.0.1:8080`).
+pub fn page_origin() -> Result<(String, String), String> {
     let location = gloo::utils::window().location();
     let page_protocol = location.protocol().map_err(|err| js_error_text(&err))?;
     let host = location.host().map_err(|err| js_error_text(&err))?;

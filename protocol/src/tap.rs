@@ -17,6 +17,9 @@ pub const TAP_PATH: &str = "/tap";
 /// Query parameter naming the tap on `/ws/<target>`.
 pub const TAP_QUERY: &str = "tap";
 
+/// Longest `Origin` a [`TapEvent::Refused`] repeats; longer ones are cut.
+pub const TAP_ORIGIN_MAX_BYTES: usize = 256;
+
 /// First message on a tap (JSON text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TapHello {
@@ -81,6 +84,21 @@ pub enum TapEvent {
     Closed {
         /// How, in words.
         reason: String,
+    },
+    /// The relay refused a request that named this tap (`?tap=<id>`), before
+    /// any upgrade: the relay's side of a decision the browser reports to the
+    /// page only as close `1006`. Sent only to the tap named, and only when
+    /// the request came from the address that opened it.
+    Refused {
+        /// The HTTP status the request got, e.g. 403.
+        status: u16,
+        /// Why, as a `relay_handshakes_refused_total` label, e.g. `origin`.
+        reason: String,
+        /// The `Origin` header the relay saw, if any (at most
+        /// [`TAP_ORIGIN_MAX_BYTES`]).
+        origin: Option<String>,
+        /// What the relay answered, in words.
+        message: String,
     },
     /// Records were dropped because the page read the tap too slowly.
     Dropped {

@@ -9,6 +9,7 @@ use axum::{
 };
 use protocol::{
     api::{AUTH_QUERY, AUTH_SUBPROTOCOL_PREFIX},
+    tap::{TapEvent, TAP_ORIGIN_MAX_BYTES},
     TARGETS_PATH,
 };
 
@@ -90,6 +91,24 @@ impl Refusal {
         }
     }
 
+    /// The tap event that tells the page which asked (through its own tap)
+    /// what the relay decided: status, label, the `Origin` it saw and the
+    /// message, the origin cut to [`TAP_ORIGIN_MAX_BYTES`].
+    pub fn tap_event(&self, origin: Option<&str>) -> TapEvent {
+        let origin = origin.map(|o| cut(o, TAP_ORIGIN_MAX_BYTES));
+        let message = match (self, &origin) {
+            // The same words as the response, with the origin as cut.
+            (Self::Origin(_), Some(origin)) => Self::Origin(origin.clone()).to_string(),
+            _ => self.to_string(),
+        };
+        TapEvent::Refused {
+            status: self.status().as_u16(),
+            reason: self.label().to_owned(),
+            origin,
+            message: cut(&message, 2 * TAP_ORIGIN_MAX_BYTES + 256),
+        }
+    }
+
     /// Logs the refusal once, counts it, and turns it into the response.
     pub fn answer(self, peer: &Peer, metrics: &Metrics) -> Response {
         tracing::info!(?peer, reason = self.label(), refusal = ?self, "request refused");
@@ -132,6 +151,15 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// `text`, at most `max` bytes of it, cut at a character boundary.
+fn cut(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let mut response = (self.status(), format!("{self}\n")).into_response();
@@ -154,6 +182,35 @@ mod tests {
         let response = Refusal::WebSocketVersion.into_response();
         assert_eq!(response.status(), StatusCode::UPGRADE_REQUIRED);
         assert_eq!(response.headers()[header::SEC_WEBSOCKET_VERSION], "13");
+    }
+
+    #[test]
+    fn tap_events_say_what_was_refused_and_cut_long_origins() {
+        let origin = "http://127.0.0.1:8080";
+        let event = Refusal::Origin(origin.into()).tap_event(Some(origin));
+        let TapEvent::Refused {
+            status,
+            reason,
+            origin: seen,
+            message,
+        } = event
+        else {
+            panic!("not a refusal")
+        };
+        assert_eq!((status, reason.as_str()), (403, "origin"));
+        assert_eq!(seen.as_deref(), Some(origin));
+        assert!(message.contains("origin http://127.0.0.1:8080 may not use this relay"));
+        let long = format!("http://{}.example", "é".repeat(1000));
+        let TapEvent::Refused {
+            origin: Some(seen),
+            message,
+            ..
+        } = Refusal::Origin(long.clone()).tap_event(Some(&long))
+        else {
+            panic!()
+        };
+        assert!(seen.len() <= TAP_ORIGIN_MAX_BYTES && long.starts_with(&seen));
+        assert!(message.len() < 1024, "{}", message.len());
     }
 
     #[test]

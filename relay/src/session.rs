@@ -84,8 +84,7 @@ pub async fn open_session(
         query,
         headers,
     };
-    open(&state, &peer, request, upgrade)
-        .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
+    open_or_refuse(&state, &peer, request, upgrade)
 }
 
 /// `GET /websockify?token=<name>`: the same, addressed the way websockify's
@@ -104,8 +103,7 @@ pub async fn open_websockify_session(
         query,
         headers,
     };
-    open(&state, &peer, request, upgrade)
-        .unwrap_or_else(|refusal| refusal.answer(&peer, &state.metrics))
+    open_or_refuse(&state, &peer, request, upgrade)
 }
 
 /// What a session request asked for.
@@ -116,6 +114,34 @@ struct SessionRequest {
     host: Authority,
     query: HashMap<String, String>,
     headers: HeaderMap,
+}
+
+/// [`open`], or its refusal; a refused request that names a tap (`?tap=`)
+/// tells that tap why (see [`crate::tap::TapHub::report`]).
+fn open_or_refuse(
+    state: &Arc<AppState>,
+    peer: &Peer,
+    request: SessionRequest,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let tap = request.query.get(TAP_QUERY).cloned();
+    let client = client_ip(
+        peer.addr.ip(),
+        &request.headers,
+        &state.config.trusted_proxies,
+    );
+    let origin = request.headers.get(axum::http::header::ORIGIN).cloned();
+    open(state, peer, request, upgrade).unwrap_or_else(|refusal| {
+        if let Some(tap) = tap {
+            let origin = origin
+                .as_ref()
+                .map(|o| String::from_utf8_lossy(o.as_bytes()));
+            state
+                .taps
+                .report(&tap, client, &refusal.tap_event(origin.as_deref()));
+        }
+        refusal.answer(peer, &state.metrics)
+    })
 }
 
 fn open(

@@ -239,6 +239,30 @@ impl TapHub {
     }
 }
 
+impl TapHub {
+    /// Records `event` on tap `id`, as a session of its own, if that tap is
+    /// open and was opened from `client`: how the relay tells a page why it
+    /// refused one of the page's requests. A request from elsewhere that
+    /// names the tap (a leaked id) is ignored, so nobody but the page's own
+    /// browser can make the relay say anything on it; and the event goes
+    /// through the tap's bounded queue like every record. True if recorded.
+    pub fn report(&self, id: &str, client: IpAddr, event: &TapEvent) -> bool {
+        let sink = {
+            let taps = self.taps.lock().unwrap_or_else(|e| e.into_inner());
+            match taps.get(id) {
+                Some(entry) if entry.client == client => TapSink {
+                    tx: entry.tx.clone(),
+                    session: self.next_session.fetch_add(1, Ordering::Relaxed),
+                    budget: entry.budget.clone(),
+                },
+                _ => return false,
+            }
+        };
+        sink.event(event);
+        true
+    }
+}
+
 fn random_id() -> Option<String> {
     let mut raw = [0u8; 16];
     if let Err(err) = getrandom::fill(&mut raw) {
@@ -311,6 +335,22 @@ mod tests {
         );
         hub.close(&taps[0].id);
         assert!(hub.open(CLIENT).is_ok(), "a closed tap frees its place");
+    }
+
+    #[test]
+    fn reports_reach_only_the_named_tap_from_its_own_address() {
+        let hub = TapHub::new(true);
+        let mut mine = hub.open(CLIENT).unwrap();
+        let mut other = hub.open(CLIENT).unwrap();
+        let event = TapEvent::Dropped { records: 1 };
+        assert!(!hub.report(&mine.id, "10.0.0.2".parse().unwrap(), &event));
+        assert!(!hub.report("not-a-tap", CLIENT, &event));
+        assert!(drain(&mut mine).is_empty());
+        assert!(hub.report(&mine.id, CLIENT, &event));
+        let records = drain(&mut mine);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].event(), Some(event));
+        assert!(drain(&mut other).is_empty(), "no other tap hears it");
     }
 
     #[test]

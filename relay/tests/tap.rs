@@ -187,3 +187,86 @@ async fn a_session_shut_down_while_connecting_tells_its_tap() {
         "{closed:?}"
     );
 }
+
+/// Reads the next binary record on `tap`, if one comes within `wait`.
+async fn next_record<S>(tap: &mut S, wait: std::time::Duration) -> Option<TapRecord>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match tokio::time::timeout(wait, tap.next()).await {
+            Ok(Some(Ok(Message::Binary(data)))) => return Some(TapRecord::decode(&data).unwrap()),
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+}
+
+/// The number after `line` in the relay's metrics.
+async fn metric(relay: &TestRelay, line: &str) -> u64 {
+    let (_, text) = common::http_get(relay.addr, "/metrics").await;
+    text.lines()
+        .find_map(|l| l.strip_prefix(line))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_refused_handshake_tells_only_the_tap_it_names() {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error};
+    let (echo, _stop) = start_echo().await;
+    let relay = TestRelay::start(&[("echo", echo)]).await;
+    let (mut mine, hello) = open_tap(&relay).await;
+    let (mut other, _) = open_tap(&relay).await;
+    let cross_origin = |tap: &str| {
+        let url = format!("{}?tap={tap}", relay.ws_url("echo"));
+        let mut request = url.into_client_request().unwrap();
+        let origin = "http://localhost:1".parse().unwrap();
+        request.headers_mut().insert("Origin", origin);
+        request
+    };
+    let refused = r#"relay_handshakes_refused_total{reason="origin"} "#;
+    let before = metric(&relay, refused).await;
+
+    // Still a 403, counted as before; and the tap it names hears why.
+    match connect_async(cross_origin(&hello.tap)).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("cross-origin session opened: {:?}", other.map(|_| ())),
+    }
+    assert_eq!(metric(&relay, refused).await, before + 1);
+    let wait = std::time::Duration::from_secs(5);
+    let record = next_record(&mut mine, wait)
+        .await
+        .expect("a refusal record");
+    let Some(TapEvent::Refused {
+        status,
+        reason,
+        origin,
+        message,
+    }) = record.event()
+    else {
+        panic!("not a refusal: {record:?}")
+    };
+    assert_eq!((status, reason.as_str()), (403, "origin"));
+    assert_eq!(origin.as_deref(), Some("http://localhost:1"));
+    assert!(
+        message.contains("origin http://localhost:1 may not use this relay"),
+        "{message}"
+    );
+
+    // A bogus or someone else's id: the same 403, and no tap hears a thing.
+    let long = "f".repeat(5000);
+    for tap in ["0123", "", long.as_str()] {
+        match connect_async(cross_origin(tap)).await {
+            Err(Error::Http(response)) => assert_eq!(response.status(), 403),
+            other => panic!("opened: {:?}", other.map(|_| ())),
+        }
+    }
+    assert_eq!(metric(&relay, refused).await, before + 4);
+    let short = std::time::Duration::from_millis(300);
+    assert!(next_record(&mut mine, short).await.is_none());
+    assert!(
+        next_record(&mut other, short).await.is_none(),
+        "the other page's tap heard nothing"
+    );
+}

@@ -4,8 +4,9 @@
 //! in the order of the structs that name them, so a translator reads it
 //! side by side with `zh.rs`.
 
-use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings};
+use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings, Why};
 use crate::hex::HexError;
+use crate::state::why::AddressSpace;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
 
@@ -145,6 +146,7 @@ pub(super) const EN: Strings = Strings {
     lesson: &LESSON,
     scenarios: &SCENARIOS,
     saved: &SAVED,
+    why: &WHY,
 };
 
 const SAVED: Saved = Saved {
@@ -190,8 +192,17 @@ const LESSON: Lesson = Lesson {
                 but only inside Isolated Web Apps: installed, signed, cross-origin isolated.",
     nsa_none: "Nothing: this page has no way to open a TCP socket.",
     nsa_some: "This context has TCPSocket: it is an Isolated Web App, not an ordinary page.",
-    nsa_note: "Even a secure, cross-origin isolated page does not get TCPSocket: the browser \
-               keeps it for installed Isolated Web Apps.",
+    nsa_note: "However a page is served, it does not get TCPSocket: not even a secure context \
+               that is also cross-origin isolated (COOP and COEP headers). The browser keeps it \
+               for installed Isolated Web Apps.",
+    nsa_context: |secure, isolated| {
+        format!(
+            "This page {} a secure context and {} cross-origin isolated \
+             (crossOriginIsolated is {isolated}).",
+            if secure { "is" } else { "is not" },
+            if isolated { "is" } else { "is not" },
+        )
+    },
 
     fetch_title: "2 · fetch() at a raw TCP port",
     fetch_claim: "fetch() can only speak HTTP. Aimed at a TCP service it sends an HTTP \
@@ -378,6 +389,9 @@ const LESSON: Lesson = Lesson {
         }
         TapEvent::Closed { reason } => format!("session ended: {reason}"),
         TapEvent::Dropped { records } => format!("{records} records dropped"),
+        TapEvent::Refused {
+            status, message, ..
+        } => format!("refused with {status}: {message}"),
     },
     dropped: |n| format!("The relay dropped {n} tap records: this page read too slowly."),
     tcp_chunk: |n, to_service| {
@@ -395,7 +409,8 @@ const SCENARIOS: Scenarios = Scenarios {
     intro: "The article's use cases, running for real. Each panel opens its own WebSocket \
         to a plain line-based TCP service hosted by the relay, when you press Start. Open \
         the page in two tabs, or join from a terminal with nc: everyone shares the same \
-        room, market, arena and lamp.",
+        room, market, arena and lamp. (A fresh Debian or Ubuntu has no nc: \
+        apt-get install netcat-openbsd.)",
     start: "Start",
     stop: "Stop",
     idle: "not started",
@@ -471,4 +486,87 @@ const SCENARIOS: Scenarios = Scenarios {
     },
     lamp_nc_note: "Try it from a terminal: nc 127.0.0.1 on the relay's lamp port (7012 by \
         default), then type OFF. This page follows at once.",
+};
+
+const WHY: Why = Why {
+    consent_title: "6 · Consent: who may use this relay?",
+    consent_claim: "WebSocket is not bound by the same-origin policy: any page may open one to \
+        any server, and the browser only tells the server which page is asking (Origin). So \
+        the server must decide. This page opens a WebSocket to this same relay under its other \
+        loopback name, where this page is a foreign origin.",
+    consent_unavailable: "This experiment needs the page opened as http://127.0.0.1:PORT or \
+        http://localhost:PORT: it aims at the relay's other loopback name.",
+    consent_relay_said: "The relay's side, told on this page's own wire tap",
+    consent_origin: "Origin it saw",
+    consent_status: "It answered",
+    consent_message: "Why",
+    consent_silent: "The relay said nothing on this page's tap.",
+    consent_tap_note: "The browser passes none of this on: the page gets only 1006. The relay \
+        tells the tap named in the URL (?tap=…, a secret only this page knows), and only when \
+        the request comes from the address that opened that tap, so no other page can read it \
+        or make the relay write to it.",
+    consent_hijack: "Cross-site WebSocket hijacking: a page on evil.example opens a WebSocket \
+        to a server you are logged in to, the browser sends your cookies along, and the page \
+        then acts as you. A server that checks Origin in the handshake, as this relay just \
+        did, turns such a page away with 403 before a single message.",
+    consent_rebinding: "DNS rebinding: evil.example can make its own name resolve to \
+        127.0.0.1, so the Origin and the Host it sends agree with each other. So the relay \
+        also checks Host against the names it knows (localhost, 127.0.0.1, [::1], \
+        --public-host) and answers any other with 421 Misdirected Request.",
+
+    mask_title: "7 · Masking: what a proxy on the path sees",
+    mask_claim: "Every frame from a browser is XOR-ed with a fresh random 4-byte key. Type an \
+        HTTP request: the page sends it as one WebSocket message to the recorder through the \
+        relay, and its own wire tap shows the bytes on the wire and the bytes the recorder got.",
+    mask_input: "The message: an HTTP request (line endings are sent as CRLF)",
+    mask_wire: "On the wire, as a transparent proxy would see it",
+    mask_key: "Mask key",
+    mask_hidden: "Not readable as HTTP: your request line is nowhere in these bytes.",
+    mask_visible: "Your request line is readable in these bytes.",
+    mask_service: "What the recorder received, after the relay unmasked it",
+    mask_same: "Byte for byte what you typed.",
+    mask_differs: "Not what you typed.",
+    mask_lesson: "Why: in 2011 Huang, Chen, Barth, Rescorla and Jackson (\"Talking to \
+        Yourself for Fun and Profit\") showed that bytes a page sends over an upgraded \
+        connection could look like an HTTP request to a transparent proxy that does not speak \
+        WebSocket, and that such proxies would cache the attacker's reply under another \
+        site's URL: cache poisoning for everyone behind the proxy. With a key the page can \
+        neither choose nor predict, no page can make the wire bytes look like anything, which \
+        is why RFC 6455 makes masking mandatory. Only a server that speaks WebSocket unmasks \
+        them and sees the plaintext.",
+    mask_problem: |problem| format!("The experiment could not finish: {problem}"),
+
+    doors_title: "8 · The browser's other doors",
+    doors_claim: "Newer APIs, looked for in this browser just now, and what each means for \
+        \"can a page open a socket?\".",
+    present: "present",
+    absent: "absent",
+    door_direct: "Direct Sockets (Chrome 131+): real TCP and UDP sockets, but only in \
+        Isolated Web Apps (installed and signed); an ordinary page never has them.",
+    door_webtransport: "Streams and datagrams over HTTP/3 (Baseline since 2026), only to a \
+        server that speaks WebTransport and agrees: a protocol with consent, not a raw socket.",
+    door_wss: "WebSocket with promises and backpressure: the same protocol, handshake and \
+        Origin check, so the same answer.",
+    door_lna: "Local Network Access: Chrome asks the visitor before a page on a public site \
+        reaches loopback or a private address (fetch since Chrome 142, WebSockets since 147).",
+    lna_here: |space| {
+        let text = match space {
+            AddressSpace::Loopback => {
+                "This page is on loopback: nobody is asked when it \
+                reaches loopback."
+            }
+            AddressSpace::Private => {
+                "This page is on a private address: Chrome asks before \
+                it reaches loopback."
+            }
+            AddressSpace::Public => {
+                "This page is on a public site: Chrome would ask you \
+                before it reaches this machine or your network."
+            }
+        };
+        text.to_owned()
+    },
+    doors_none: "None of these lets this page open a raw TCP or UDP socket.",
+    doors_some: "This context has Direct Sockets: it is an Isolated Web App, not an ordinary \
+        page.",
 };

@@ -27,6 +27,7 @@ mod lang;
 pub mod lesson;
 pub mod saved;
 pub mod scenarios;
+pub mod why;
 mod zh;
 
 use en::EN;
@@ -34,6 +35,7 @@ pub use lang::Lang;
 pub use lesson::{CompareRow, Lesson, OutcomeLabels};
 pub use saved::Saved;
 pub use scenarios::Scenarios;
+pub use why::Why;
 use zh::ZH;
 
 /// The page's text in one language. Fixed text is a `&str`; text with values
@@ -178,6 +180,8 @@ pub struct Strings {
     pub scenarios: &'static Scenarios,
     /// The composer's saved messages.
     pub saved: &'static Saved,
+    /// The experiments that show why: consent, masking, the other doors.
+    pub why: &'static Why,
 }
 
 impl Strings {

@@ -4,8 +4,9 @@
 //! in the order of the structs that name them, so a translator reads it
 //! side by side with `en.rs`.
 
-use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings};
+use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings, Why};
 use crate::hex::HexError;
+use crate::state::why::AddressSpace;
 use crate::state::TargetsError;
 use protocol::tap::TapEvent;
 
@@ -125,6 +126,7 @@ pub(super) const ZH: Strings = Strings {
     lesson: &LESSON,
     scenarios: &SCENARIOS,
     saved: &SAVED,
+    why: &WHY,
 };
 
 const SAVED: Saved = Saved {
@@ -167,8 +169,15 @@ const LESSON: Lesson = Lesson {
                 隔离 Web 应用（Isolated Web Apps）：需要安装、签名并跨源隔离。",
     nsa_none: "什么都没有：这个页面无法打开 TCP 套接字。",
     nsa_some: "这个环境有 TCPSocket：它是隔离 Web 应用，而不是普通网页。",
-    nsa_note: "即使是安全上下文、跨源隔离的页面也拿不到 TCPSocket：浏览器只把它留给已安装的\
-               隔离 Web 应用。",
+    nsa_note: "不管页面怎么部署都拿不到 TCPSocket：哪怕它是安全上下文，又通过 COOP 和 COEP \
+               响应头做到了跨源隔离，也一样。浏览器只把它留给已安装的隔离 Web 应用。",
+    nsa_context: |secure, isolated| {
+        format!(
+            "本页{}安全上下文，{}跨源隔离（crossOriginIsolated 为 {isolated}）。",
+            if secure { "是" } else { "不是" },
+            if isolated { "已" } else { "没有" },
+        )
+    },
 
     fetch_title: "2 · 用 fetch() 连原始 TCP 端口",
     fetch_claim: "fetch() 只会说 HTTP。对准一个 TCP 服务时，它发出的是 HTTP 请求，而不是你\
@@ -341,6 +350,9 @@ const LESSON: Lesson = Lesson {
         }
         TapEvent::Closed { reason } => format!("会话结束：{reason}"),
         TapEvent::Dropped { records } => format!("丢弃了 {records} 条记录"),
+        TapEvent::Refused {
+            status, message, ..
+        } => format!("已拒绝，状态 {status}：{message}"),
     },
     dropped: |n| format!("relay 丢弃了 {n} 条监听记录：本页读取得太慢。"),
     tcp_chunk: |n, to_service| {
@@ -357,7 +369,8 @@ const SCENARIOS: Scenarios = Scenarios {
     title: "实时场景：WebSocket 用在哪里",
     intro: "文章里的应用场景，真实运行。按下“开始”后，每个面板都会打开自己的 WebSocket，\
         连到中继托管的一个基于文本行的普通 TCP 服务。在两个标签页里打开本页，或用终端 nc 加入：\
-        大家共享同一个聊天室、行情、竞技场和台灯。",
+        大家共享同一个聊天室、行情、竞技场和台灯。（刚装好的 Debian 或 Ubuntu 没有 nc：\
+        apt-get install netcat-openbsd。）",
     start: "开始",
     stop: "停止",
     idle: "未开始",
@@ -424,4 +437,73 @@ const SCENARIOS: Scenarios = Scenarios {
     },
     lamp_nc_note: "在终端里试试：对中继的台灯端口（默认 7012）运行 nc 127.0.0.1，然后输入 OFF。\
         本页会立刻跟着变。",
+};
+
+const WHY: Why = Why {
+    consent_title: "6 · 同意：谁可以用这个中继？",
+    consent_claim: "WebSocket 不受同源策略约束：任何网页都能向任何服务器打开 WebSocket，\
+        浏览器只会告诉服务器是哪个页面在请求（Origin）。所以必须由服务器来把关。本页用中继的\
+        另一个回环名字连回同一个中继，在那里本页就是外来的源。",
+    consent_unavailable: "这个实验需要用 http://127.0.0.1:端口 或 http://localhost:端口 \
+        打开本页：它连的是中继的另一个回环名字。",
+    consent_relay_said: "中继这一边的说法，通过本页自己的线路监听送来",
+    consent_origin: "它看到的 Origin",
+    consent_status: "它的回答",
+    consent_message: "原因",
+    consent_silent: "中继没有在本页的监听上说任何话。",
+    consent_tap_note: "浏览器不会把这些转告页面：页面只拿到 1006。中继只告诉 URL 里点名的\
+        监听（?tap=…，只有本页知道的秘密 id），而且请求必须来自打开该监听的地址，\
+        所以别的页面既读不到，也没法让中继往里写东西。",
+    consent_hijack: "跨站 WebSocket 劫持：evil.example 上的页面向你已登录的服务器打开 \
+        WebSocket，浏览器照样带上你的 Cookie，于是这个页面就能冒充你。服务器若像刚才的中继\
+        一样在握手时检查 Origin，就能在任何消息之前用 403 把它挡在门外。",
+    consent_rebinding: "DNS 重绑定：evil.example 可以让自己的域名解析到 127.0.0.1，\
+        这样它发来的 Origin 和 Host 彼此一致。所以中继还会拿 Host 对照自己认识的名字\
+        （localhost、127.0.0.1、[::1] 和 --public-host），其余一律回 421 Misdirected Request。",
+
+    mask_title: "7 · 掩码：路上的代理看到了什么",
+    mask_claim: "浏览器发出的每一帧都要和一个新的随机 4 字节密钥做异或。输入一段 HTTP 请求：\
+        本页把它作为一条 WebSocket 消息，经中继发给记录器；本页自己的线路监听会同时给出\
+        线上的字节和记录器收到的字节。",
+    mask_input: "消息内容：一段 HTTP 请求（换行按 CRLF 发送）",
+    mask_wire: "线上的字节，也就是透明代理看到的样子",
+    mask_key: "掩码密钥",
+    mask_hidden: "看不出是 HTTP：这些字节里找不到你的请求行。",
+    mask_visible: "这些字节里能读出你的请求行。",
+    mask_service: "中继去掉掩码后，记录器收到的字节",
+    mask_same: "和你输入的逐字节相同。",
+    mask_differs: "和你输入的不一样。",
+    mask_lesson: "为什么：2011 年，Huang、Chen、Barth、Rescorla 和 Jackson 在《Talking to \
+        Yourself for Fun and Profit》中指出，页面经升级后的连接发出的字节，在不懂 WebSocket \
+        的透明代理眼里可能就是一条 HTTP 请求，而这类代理会把攻击者的响应缓存到别的网站的 \
+        URL 名下，让代理后面的所有人都中毒。密钥既不能由页面选择，也无法预测，页面就没法让\
+        线上的字节看起来像任何东西，所以 RFC 6455 规定掩码必不可少。只有懂 WebSocket 的\
+        服务器才会去掉掩码、看到明文。",
+    mask_problem: |problem| format!("实验没能完成：{problem}"),
+
+    doors_title: "8 · 浏览器的其他门",
+    doors_claim: "刚刚在这个浏览器里查找的几个较新的 API，以及它们对“网页能不能打开套接字？”\
+        意味着什么。",
+    present: "有",
+    absent: "没有",
+    door_direct: "Direct Sockets（Chrome 131+）：真正的 TCP 和 UDP 套接字，但只在隔离 \
+        Web 应用（需安装、签名）里才有，普通网页永远拿不到。",
+    door_webtransport: "基于 HTTP/3 的流和数据报（2026 年起成为 Baseline），只能连到懂 \
+        WebTransport 并且同意的服务器：是要经过同意的协议，不是原始套接字。",
+    door_wss: "带 Promise 和背压的 WebSocket：协议、握手和 Origin 检查都一样，所以答案也一样。",
+    door_lna: "本地网络访问（Local Network Access）：公网网站上的页面要访问回环或私有地址之前，\
+        Chrome 会先询问访问者（fetch 自 Chrome 142 起，WebSocket 自 147 起）。",
+    lna_here: |space| {
+        let text = match space {
+            AddressSpace::Loopback => "本页在回环地址上：它访问回环地址时不会询问任何人。",
+            AddressSpace::Private => "本页在私有地址上：它访问回环地址前 Chrome 会先询问。",
+            AddressSpace::Public => {
+                "本页在公网网站上：它要访问你这台机器或你的网络，\
+                Chrome 会先征得你的同意。"
+            }
+        };
+        text.to_owned()
+    },
+    doors_none: "这些都不能让本页打开原始的 TCP 或 UDP 套接字。",
+    doors_some: "这个环境有 Direct Sockets：它是隔离 Web 应用，而不是普通网页。",
 };

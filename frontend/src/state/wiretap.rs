@@ -301,6 +301,7 @@ impl WireTap {
                 match &event {
                     TapEvent::Opened { target } => wire.target = Some(target.clone()),
                     TapEvent::Closed { reason } => wire.closed = Some(reason.clone()),
+                    TapEvent::Refused { message, .. } => wire.closed = Some(message.clone()),
                     TapEvent::UpstreamConnected { .. } | TapEvent::Dropped { .. } => {}
                 }
                 wire.timeline.push(at(Moment::Event(event)));

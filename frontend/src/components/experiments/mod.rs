@@ -3,14 +3,20 @@
 //! `data-outcome` says how it came out.
 
 pub mod bad_port;
+pub mod consent;
+pub mod doors;
 pub mod fetch_raw;
+pub mod masking;
 pub mod no_socket_api;
 pub mod probe;
 pub mod through_relay;
 pub mod ws_raw;
 
 pub use bad_port::BadPort;
+pub use consent::Consent;
+pub use doors::Doors;
 pub use fetch_raw::FetchRaw;
+pub use masking::Masking;
 pub use no_socket_api::NoSocketApi;
 pub use through_relay::ThroughRelay;
 pub use ws_raw::WsRaw;
@@ -21,7 +27,7 @@ use super::use_strings;
 use crate::i18n::Lesson;
 use crate::state::experiments::{Captured, Lab, Outcome};
 
-/// `#experiments`: the five experiments, each reading the lab from
+/// `#experiments`: the eight experiments, each reading the lab from
 /// [`crate::hooks::LabProvider`].
 #[component]
 pub fn Experiments() -> Html {
@@ -36,6 +42,9 @@ pub fn Experiments() -> Html {
                 <WsRaw />
                 <BadPort />
                 <ThroughRelay />
+                <Consent />
+                <Masking />
+                <Doors />
             </div>
         </section>
     }
@@ -61,6 +70,9 @@ pub struct ExperimentProps {
     pub unavailable: Option<AttrValue>,
     /// Run pressed.
     pub onrun: Callback<()>,
+    /// What the visitor may set before a run (shown above the result).
+    #[prop_or_default]
+    pub controls: Html,
     /// The result.
     #[prop_or_default]
     pub children: Html,
@@ -84,6 +96,7 @@ pub fn Experiment(props: &ExperimentProps) -> Html {
             </div>
             <p class="claim">{ props.claim.clone() }</p>
             <pre class="code"><code>{ props.code.clone() }</code></pre>
+            { props.controls.clone() }
             if let Some(why) = &props.unavailable {
                 <p class="unavailable">{ why.clone() }</p>
             }

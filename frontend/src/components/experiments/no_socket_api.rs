@@ -35,6 +35,7 @@ pub fn NoSocketApi() -> Html {
                         <tr class={class}><th><code>{ expr }</code></th><td><code class="value">{ value }</code></td></tr>
                     }) }
                 </table>
+                <p class="note nsa-context">{ (s.nsa_context)(scan.secure_context, scan.cross_origin_isolated) }</p>
                 <p class="note">{ s.nsa_note }</p>
             </>
         }

@@ -57,6 +57,8 @@ where
         Callback::from(move |()| {
             let Some(input) = input.clone() else { return };
             let (kept, running, run) = (kept.clone(), running.clone(), run.clone());
+            // A new run's result replaces the last; until then, none.
+            kept.set(None);
             running.set(true);
             spawn_local(async move {
                 kept.set(Some(run(input).await));
