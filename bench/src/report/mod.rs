@@ -3,10 +3,10 @@
 //! Markdown, JSON and an SVG chart.
 
 pub(crate) mod markdown;
-mod rows;
-mod targets;
 mod page_frames;
+mod rows;
 pub(crate) mod svg;
+mod targets;
 
 use std::{collections::BTreeMap, fs, path::Path};
 

@@ -1,7 +1,7 @@
 //! The team's targets, checked against the medians: the bench reports them
 //! and never fails on them.
 
-use super::{find, Row, TargetCheck, HOP, OURS};
+use super::{find, markdown, Row, TargetCheck, HOP, OURS};
 use crate::record::metric;
 
 /// The team's targets (issue #13): ratios to the hop (`tcp-proxy`, a plain TCP
