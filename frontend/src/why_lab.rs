@@ -98,8 +98,10 @@ async fn masking_steps(result: &mut MaskingResult) -> Result<(), String> {
     session
         .send(&Payload::Text(text))
         .map_err(|err| err.to_string())?;
-    // The recorder's reply says the bytes are in.
-    wait_for_message(&events).await?;
+    // The recorder's reply says the bytes are in; a whole HTTP request head
+    // it answers by closing (as it does for a browser's own fetch), which
+    // the relay passes on as 1000.
+    wait_for_recorder(&events).await?;
     let mut from_browser = Vec::new();
     let deadline = deadline_in(STEP_DEADLINE_MS);
     // The tap's records keep their order: the frame read from the browser
@@ -125,11 +127,12 @@ async fn masking_steps(result: &mut MaskingResult) -> Result<(), String> {
     Ok(())
 }
 
-async fn wait_for_message(events: &Mailbox<SocketEvent>) -> Result<(), String> {
+async fn wait_for_recorder(events: &Mailbox<SocketEvent>) -> Result<(), String> {
     let deadline = deadline_in(STEP_DEADLINE_MS);
     loop {
         match events.next_before(deadline).await {
             Some(SocketEvent::Message(_)) => return Ok(()),
+            Some(SocketEvent::Closed(info)) if info.code == 1000 => return Ok(()),
             Some(SocketEvent::Closed(info)) => {
                 return Err(format!("closed: {} {}", info.code, info.reason))
             }

@@ -340,3 +340,52 @@ async fn saved_messages_survive_a_reload_and_can_be_deleted() {
     );
     browser.close().await;
 }
+
+/// Widths of what the page lays out, measured in the browser.
+async fn widths(browser: &Browser, script: &str) -> Vec<f64> {
+    let value = browser.client.execute(script, vec![]).await.unwrap();
+    value
+        .as_array()
+        .expect("an array of widths")
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+/// On a 390 px phone nothing sticks out sideways, and the layer diagram's
+/// two stacks are equally wide on a desktop.
+#[tokio::test]
+async fn the_page_fits_a_phone_and_its_layer_columns_are_equal() {
+    let relay = relay_serving_page(&[]).await;
+    let browser = Browser::open(relay.addr).await;
+    // The last section is built after the first render.
+    browser.wait_for("#layers .stack.web-page").await;
+
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    let stacks = widths(
+        &browser,
+        "return [...document.querySelectorAll('#layers .stack')].map(e => e.getBoundingClientRect().width)",
+    )
+    .await;
+    assert_eq!(stacks.len(), 2);
+    assert!((stacks[0] - stacks[1]).abs() < 1.0, "stacks {stacks:?}");
+
+    browser.client.set_window_size(390, 844).await.unwrap();
+    let script =
+        "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]";
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        seen = widths(&browser, script).await;
+        if seen[0] <= 400.0 {
+            break; // the window has shrunk
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (viewport, content) = (seen[0], seen[1]);
+    assert!(viewport <= 400.0, "the window did not shrink: {seen:?}");
+    assert!(
+        content <= viewport,
+        "the page is {content} px wide on a {viewport} px screen"
+    );
+    browser.close().await;
+}

@@ -79,7 +79,13 @@ async fn masking(browser: &Browser, host_line: &str) {
     area.clear().await.unwrap();
     let typed = format!("GET /poisoned HTTP/1.1\nHost: {host_line}\n\n");
     area.send_keys(&typed).await.unwrap();
-    assert_eq!(run(browser, "exp-masking").await, "succeeded");
+    let outcome = run(browser, "exp-masking").await;
+    assert_eq!(
+        outcome,
+        "succeeded",
+        "{}",
+        browser.text_of("#exp-masking").await
+    );
     let wire = browser.text_of("#exp-masking .wire").await;
     assert!(!wire.contains("GET /poisoned"), "{wire:?}");
     assert!(!wire.contains(host_line), "{wire:?}");

@@ -68,7 +68,7 @@ pub fn Layers() -> Html {
                     { layer(4, "tcp") }
                     { layer(5, "ip") }
                 </div>
-                <div class="stack page">
+                <div class="stack web-page">
                     <h3>{ s.layers_cols[1] }</h3>
                     { layer(0, "app") }
                     { layer(2, "ws") }
