@@ -6,6 +6,7 @@
 //! port 0 and the binary stays thin.
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod assets;
 pub mod auth;
 pub mod bridge;

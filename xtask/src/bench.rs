@@ -17,6 +17,7 @@ mod page;
 mod plan;
 pub(crate) mod procs;
 mod readme;
+mod tools;
 
 use std::{
     fs::{self, OpenOptions},
@@ -32,11 +33,6 @@ use crate::{
 };
 use plan::{Contender, Plan};
 use procs::Service;
-
-/// The websocat release the bench compares with.
-const WEBSOCAT_VERSION: &str = "1.14.1";
-/// The websockify release the bench compares with (PyPI).
-const WEBSOCKIFY_VERSION: &str = "0.13";
 
 /// The relay's session caps during the bench (10,000 sessions + churn).
 const RELAY_MAX_SESSIONS: &str = "20000";
@@ -76,7 +72,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
 /// Runs the whole bench.
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
-    install_tools()?;
+    tools::install()?;
     let page = page_sizes()?;
     // `--relay-bin` measures another build of the relay (e.g. an experiment).
     let mut build = vec!["build", "--release", "-p", "bench"];
@@ -318,43 +314,6 @@ fn failure_record(scenario: &str, contender: &str, round: u32, why: &str) -> Str
         escape(contender),
         escape(why)
     )
-}
-
-/// websocat (crates.io) and websockify (PyPI), each only when missing.
-fn install_tools() -> Result<(), String> {
-    step("checking the contenders");
-    let websocat = Cmd::new("websocat")
-        .arg_version()
-        .output()
-        .unwrap_or_default();
-    if !websocat.starts_with(&format!("websocat {WEBSOCAT_VERSION}")) {
-        println!(
-            "websocat {WEBSOCAT_VERSION} missing (found {:?}); installing (~4 min)",
-            websocat.trim()
-        );
-        cargo(["install", "websocat", "--version", WEBSOCAT_VERSION]).run()?;
-    }
-    let python = which("python3").ok_or("python3 is not on PATH")?;
-    let websockify = Cmd::new(&python)
-        .args(["-m", "pip", "show", "websockify"])
-        .output()
-        .unwrap_or_default();
-    let have = websockify
-        .lines()
-        .find_map(|l| l.strip_prefix("Version: "))
-        .unwrap_or("none");
-    if !have.starts_with(&format!("{WEBSOCKIFY_VERSION}.")) || which("websockify").is_none() {
-        println!("websockify {WEBSOCKIFY_VERSION} missing (found {have}); installing");
-        Cmd::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                &format!("websockify=={WEBSOCKIFY_VERSION}.*"),
-            ])
-            .run()?;
-    }
-    Ok(())
 }
 
 /// Sizes of the page's wasm and JS, raw and gzipped; builds the page first if

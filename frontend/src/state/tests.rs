@@ -1,4 +1,7 @@
 //! The reducer, action by action, and the log through it.
+//!
+//! Over 400 lines on purpose: one test per action of one reducer, read in
+//! the order of `Action`'s variants.
 
 use super::*;
 
