@@ -82,12 +82,7 @@ async fn send_preset(browser: &Browser, label: &str) {
 }
 
 async fn relay_serving_page(targets: &[(&str, String)]) -> TestRelay {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
-        dist.display()
-    );
+    let dist = browser::built_page();
     let mut config = relay::Config {
         dist_dir: Some(dist),
         ..Default::default()

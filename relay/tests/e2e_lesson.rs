@@ -12,12 +12,7 @@ use common::TestRelay;
 use tokio_util::sync::CancellationToken;
 
 async fn lab_relay() -> (TestRelay, CancellationToken) {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
-        dist.display()
-    );
+    let dist = browser::built_page();
     let (echo, stop_echo) = common::start_echo().await;
     let mut config = relay::Config {
         dist_dir: Some(dist),
@@ -27,27 +22,13 @@ async fn lab_relay() -> (TestRelay, CancellationToken) {
     (TestRelay::start_lab(config).await, stop_echo)
 }
 
-/// Presses an experiment's Run button and waits for its outcome.
-async fn run(browser: &Browser, id: &str) -> String {
-    browser
-        .click(&format!("#{id} button.run:not([disabled])"))
-        .await;
-    let done = format!("#{id} .result:not([data-outcome='pending'])");
-    browser.wait_for(&done).await;
-    browser
-        .attrs_of(&done, "data-outcome")
-        .await
-        .pop()
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn every_experiment_shows_what_the_browser_did() {
     let (relay, _stop_echo) = lab_relay().await;
     let browser = Browser::open(relay.addr).await;
 
     // 1. No socket API in an ordinary page.
-    assert_eq!(run(&browser, "exp-no-socket-api").await, "failed");
+    assert_eq!(browser.run_experiment("exp-no-socket-api").await, "failed");
     let typeof_tcp = browser
         .text_of("#exp-no-socket-api .typeof-tcp-socket .value")
         .await;
@@ -55,7 +36,7 @@ async fn every_experiment_shows_what_the_browser_did() {
 
     // 2. fetch() at the raw recorder: the browser fails, and what it sent
     //    is an HTTP request it wrote itself.
-    assert_eq!(run(&browser, "exp-fetch").await, "failed");
+    assert_eq!(browser.run_experiment("exp-fetch").await, "failed");
     let error = browser.text_of("#exp-fetch .observed-error").await;
     assert!(error.contains("Failed to fetch"), "fetch error: {error:?}");
     let captured = browser.text_of("#exp-fetch .captured").await;
@@ -71,7 +52,7 @@ async fn every_experiment_shows_what_the_browser_did() {
 
     // 3. new WebSocket() at the raw recorder: 1006, no reason, and the
     //    upgrade request nobody answered.
-    assert_eq!(run(&browser, "exp-ws-raw").await, "failed");
+    assert_eq!(browser.run_experiment("exp-ws-raw").await, "failed");
     assert_eq!(browser.text_of("#exp-ws-raw .observed-code").await, "1006");
     assert_eq!(
         browser
@@ -86,7 +67,7 @@ async fn every_experiment_shows_what_the_browser_did() {
     eprintln!("ws raw:\n{captured}");
 
     // 4. A bad port: refused before a single byte left.
-    assert_eq!(run(&browser, "exp-bad-port").await, "failed");
+    assert_eq!(browser.run_experiment("exp-bad-port").await, "failed");
     assert_eq!(
         browser
             .attrs_of("#exp-bad-port .capture-count", "data-count")
@@ -97,7 +78,7 @@ async fn every_experiment_shows_what_the_browser_did() {
     assert_eq!(code, "1006");
 
     // 5. Through the relay: the exact bytes reach the recorder.
-    assert_eq!(run(&browser, "exp-relay").await, "succeeded");
+    assert_eq!(browser.run_experiment("exp-relay").await, "succeeded");
     let reply = browser.text_of("#exp-relay .reply").await;
     assert!(reply.starts_with("recorder got 44 bytes"), "{reply:?}");
     let upstream = browser.text_of("#exp-relay .upstream").await;

@@ -25,12 +25,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A relay serving the built page, with the scenarios on free ports.
 async fn scenario_relay() -> (TestRelay, ScenarioAddrs, CancellationToken) {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
-        dist.display()
-    );
+    let dist = browser::built_page();
     let config = relay::Config {
         dist_dir: Some(dist),
         ..Default::default()

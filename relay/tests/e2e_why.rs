@@ -13,12 +13,7 @@ use common::TestRelay;
 use fantoccini::Locator;
 
 async fn lab_relay() -> TestRelay {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
-        dist.display()
-    );
+    let dist = browser::built_page();
     let config = relay::Config {
         dist_dir: Some(dist),
         ..Default::default()
@@ -26,24 +21,10 @@ async fn lab_relay() -> TestRelay {
     TestRelay::start_lab(config).await
 }
 
-/// Presses an experiment's Run button and waits for its outcome.
-async fn run(browser: &Browser, id: &str) -> String {
-    browser
-        .click(&format!("#{id} button.run:not([disabled])"))
-        .await;
-    let done = format!("#{id} .result:not([data-outcome='pending'])");
-    browser.wait_for(&done).await;
-    browser
-        .attrs_of(&done, "data-outcome")
-        .await
-        .pop()
-        .unwrap_or_default()
-}
-
 /// Consent: the browser saw only 1006; the relay's tap event names this
 /// page's origin and says it refused, with 403.
 async fn consent(browser: &Browser, page_origin: &str) {
-    assert_eq!(run(browser, "exp-consent").await, "failed");
+    assert_eq!(browser.run_experiment("exp-consent").await, "failed");
     assert_eq!(browser.text_of("#exp-consent .observed-code").await, "1006");
     assert_eq!(
         browser
@@ -79,7 +60,7 @@ async fn masking(browser: &Browser, host_line: &str) {
     area.clear().await.unwrap();
     let typed = format!("GET /poisoned HTTP/1.1\nHost: {host_line}\n\n");
     area.send_keys(&typed).await.unwrap();
-    let outcome = run(browser, "exp-masking").await;
+    let outcome = browser.run_experiment("exp-masking").await;
     assert_eq!(
         outcome,
         "succeeded",
@@ -120,7 +101,7 @@ async fn consent_masking_and_doors_in_both_languages() {
     consent(&browser, &page_origin).await;
     masking(&browser, "cache.example").await;
     // No raw socket among the other doors; this page is on loopback.
-    assert_eq!(run(&browser, "exp-doors").await, "failed");
+    assert_eq!(browser.run_experiment("exp-doors").await, "failed");
     assert_eq!(
         browser
             .attrs_of("#exp-doors .door-tcp-socket", "data-present")
@@ -138,7 +119,7 @@ async fn consent_masking_and_doors_in_both_languages() {
         ["loopback"]
     );
     // The first experiment says what this page is, as the browser said.
-    assert_eq!(run(&browser, "exp-no-socket-api").await, "failed");
+    assert_eq!(browser.run_experiment("exp-no-socket-api").await, "failed");
     let context = browser.text_of("#exp-no-socket-api .nsa-context").await;
     assert!(
         context.contains("is not cross-origin isolated (crossOriginIsolated is false)"),

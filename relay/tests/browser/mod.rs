@@ -46,6 +46,18 @@ pub async fn wait_for_port(address: &str, deadline: Duration) {
 /// How long the page gets to show something.
 const UI_DEADLINE: Duration = Duration::from_secs(20);
 
+/// The page Trunk built, in `dist/`: panics with how to build it if it is
+/// missing.
+pub fn built_page() -> std::path::PathBuf {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built page in {}: run `trunk build --release` (cargo xtask test does)",
+        dist.display()
+    );
+    dist
+}
+
 /// A ChromeDriver process and a session in a fresh headless Chromium.
 pub struct Browser {
     pub client: Client,
@@ -144,6 +156,19 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Presses experiment `id`'s Run button and waits for its outcome
+    /// (`data-outcome` of its result).
+    pub async fn run_experiment(&self, id: &str) -> String {
+        self.click(&format!("#{id} button.run:not([disabled])"))
+            .await;
+        let done = format!("#{id} .result:not([data-outcome='pending'])");
+        self.wait_for(&done).await;
+        self.attrs_of(&done, "data-outcome")
+            .await
+            .pop()
+            .unwrap_or_default()
     }
 
     /// Waits until the console's log has an entry going `dir` (`in`, `out`
