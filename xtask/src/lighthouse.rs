@@ -94,7 +94,7 @@ fn median(values: &[f64]) -> f64 {
 struct Findings {
     categories: Vec<Category>,
     bytes: Vec<f64>,
-    /// `category\tid\tscore\ttitle`, each once, in the order first seen.
+    /// `category\tid\ttitle`, each audit once, in the order first seen.
     audits: Vec<String>,
 }
 
@@ -115,9 +115,10 @@ impl Findings {
                 }
                 ["bytes", n] => self.bytes.push(n.parse().unwrap_or(0.0)),
                 ["audit", category, id, _score, title] => {
-                    let audit = format!("{category}\t{id}\t{title}");
-                    if !self.audits.contains(&audit) {
-                        self.audits.push(audit);
+                    // Once per audit: the first run's words for it.
+                    let key = format!("{category}\t{id}\t");
+                    if !self.audits.iter().any(|a| a.starts_with(&key)) {
+                        self.audits.push(format!("{key}{title}"));
                     }
                 }
                 _ => {}
@@ -285,7 +286,7 @@ mod tests {
         let mut findings = Findings::default();
         for (score, bytes) in [("0.9", "300000"), ("1", "200000"), ("0.95", "250000")] {
             findings.add(&format!(
-                "category\tperformance\t{score}\nbytes\t{bytes}\naudit\tseo\tmeta-description\t0\tNo meta description \n"
+                "category\tperformance\t{score}\nbytes\t{bytes}\naudit\tseo\tmeta-description\t0\tNo meta description {bytes}\n"
             ));
         }
         assert_eq!(findings.categories.len(), 1);
