@@ -25,6 +25,7 @@ fn state_with_messages(n: usize) -> State {
         description: String::new(),
         builtin: true,
         needs_token: false,
+        datagrams: false,
     }])));
     state.apply(Action::Connect {
         url: "ws://127.0.0.1:8080/ws/echo".into(),

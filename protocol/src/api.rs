@@ -25,6 +25,10 @@ pub struct TargetInfo {
     /// WebSocket, so those are the two ways a page can pass one).
     #[serde(default)]
     pub needs_token: bool,
+    /// True for a UDP service: each message is one datagram, and nothing
+    /// ends the session but the page or the idle timeout.
+    #[serde(default)]
+    pub datagrams: bool,
 }
 
 /// Query parameter carrying a target's token.
@@ -115,12 +119,13 @@ mod tests {
                 description: "echoes bytes".into(),
                 builtin: true,
                 needs_token: false,
+                datagrams: false,
             }],
         };
         let json = serde_json::to_string(&list).unwrap();
         assert_eq!(
             json,
-            r#"{"targets":[{"name":"echo","description":"echoes bytes","builtin":true,"needs_token":false}]}"#
+            r#"{"targets":[{"name":"echo","description":"echoes bytes","builtin":true,"needs_token":false,"datagrams":false}]}"#
         );
         let back: TargetList = serde_json::from_str(&json).unwrap();
         assert_eq!(back, list);

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod close;
+pub mod dns;
 pub mod frame;
 pub mod handshake;
 pub mod scenarios;

@@ -19,6 +19,8 @@ pub mod quotes;
 pub mod targets {
     /// The echo service.
     pub const ECHO: &str = "echo";
+    /// The same echo service over UDP: each datagram comes back.
+    pub const UDP_ECHO: &str = "udp-echo";
     /// The lab's recorder.
     pub const RECORDER: &str = "recorder";
     /// The chat room.

@@ -117,6 +117,9 @@ fn target_line(target: &Target, width: usize) -> String {
     if target.token.is_some() {
         line.push_str("  (token)");
     }
+    if let Some(version) = target.send_proxy {
+        let _ = write!(line, "  (send_proxy {})", version.as_str());
+    }
     if !target.description.is_empty() {
         let _ = write!(line, "  {}", target.description);
     }

@@ -19,7 +19,10 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::{anyhow, bail, Context};
 use serde::Deserialize;
 
-use crate::targets::{Target, Targets};
+use crate::{
+    send_proxy::ProxyVersion,
+    targets::{Target, Targets},
+};
 
 /// Everything [`crate::run`] needs besides the listener and the built-in
 /// services' handles: plain data.
@@ -207,7 +210,7 @@ impl FileConfig {
                     .get("description")
                     .and_then(|v| v.as_str())
                     .unwrap_or("");
-                let known = ["address", "description", "token"];
+                let known = ["address", "description", "token", "send_proxy"];
                 if let Some(extra) = table.keys().find(|k| !known.contains(&k.as_str())) {
                     bail!("target {name:?}: unknown key {extra:?}");
                 }
@@ -217,6 +220,12 @@ impl FileConfig {
                         bail!("target {name:?}: token must be a non-empty string");
                     };
                     target.token = Some(token.to_owned());
+                }
+                if let Some(version) = table.get("send_proxy") {
+                    let Some(version) = version.as_str().and_then(ProxyVersion::parse) else {
+                        bail!("target {name:?}: send_proxy must be \"v1\" or \"v2\"");
+                    };
+                    target = target.with_send_proxy(version)?;
                 }
                 target
             }
@@ -276,6 +285,7 @@ mod tests {
             [targets]
             redis = "127.0.0.1:6379"
             smtp = { address = "127.0.0.1:25", description = "mail" }
+            web = { address = "unix:/run/web.sock", send_proxy = "v2" }
             [limits]
             connect_timeout_ms = 250
             "#,
@@ -283,8 +293,10 @@ mod tests {
         .unwrap();
         let targets = file.targets().unwrap();
         assert_eq!(targets[0].name, "redis");
-        assert_eq!(targets[1].address, "127.0.0.1:25");
+        assert_eq!(targets[1].address.to_string(), "127.0.0.1:25");
         assert_eq!(targets[1].description, "mail");
+        assert_eq!(targets[2].address.to_string(), "unix:/run/web.sock");
+        assert_eq!(targets[2].send_proxy, Some(ProxyVersion::V2));
         let mut limits = Limits::default();
         file.limits.apply(&mut limits);
         assert_eq!(limits.connect_timeout, Duration::from_millis(250));
@@ -308,6 +320,11 @@ mod tests {
         assert!(err("[targets]\nx = { address = \"h:1\", port = 2 }").contains("unknown key"));
         assert!(err("[targets]\nx = { address = \"h:1\", token = 2 }").contains("token"));
         assert!(err("[targets]\nx = \"nohostport\"").contains("HOST:PORT"));
+        assert!(err("[targets]\nx = { address = \"h:1\", send_proxy = \"v3\" }").contains("v1"));
+        assert!(
+            err("[targets]\nx = { address = \"udp://h:1\", send_proxy = \"v1\" }")
+                .contains("not UDP")
+        );
         assert!(format!("{:#}", FileConfig::parse("bogus = 1").unwrap_err()).contains("bogus"));
     }
 

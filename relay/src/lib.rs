@@ -6,6 +6,7 @@
 //! port 0 and the binary stays thin.
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod args;
 pub mod assets;
 pub mod auth;
@@ -25,6 +26,7 @@ pub mod origin;
 pub mod proxy_protocol;
 pub mod refusal;
 pub mod reload;
+pub mod send_proxy;
 pub mod server;
 pub mod services;
 pub mod session;

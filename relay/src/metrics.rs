@@ -61,6 +61,7 @@ pub struct Metrics {
     connect: Histogram,
     config_reloads: Family<ResultLabels, Counter>,
     config_loaded: Gauge<f64, AtomicU64>,
+    foreign_datagrams: Counter,
 }
 
 impl Default for Metrics {
@@ -82,6 +83,7 @@ impl Default for Metrics {
         }
         let config_loaded = Gauge::<f64, AtomicU64>::default();
         config_loaded.set(unix_now());
+        let foreign_datagrams = Counter::default();
         // Counters get their `_total` suffix from the encoder.
         registry.register(
             "relay_sessions_open",
@@ -128,8 +130,14 @@ impl Default for Metrics {
             "When the configuration in force was loaded (Unix time)",
             config_loaded.clone(),
         );
+        registry.register(
+            "relay_udp_foreign_datagrams_dropped",
+            "Datagrams that reached a UDP session's socket from an address other than its target, dropped",
+            foreign_datagrams.clone(),
+        );
         Self {
             registry,
+            foreign_datagrams,
             config_reloads,
             config_loaded,
             sessions_open,
@@ -172,6 +180,11 @@ impl Metrics {
             };
             self.bytes.get_or_create(&labels).inc_by(n);
         }
+    }
+
+    /// The counter a UDP session adds a dropped foreign datagram to.
+    pub fn foreign_datagrams(&self) -> Counter {
+        self.foreign_datagrams.clone()
     }
 
     /// A handshake was refused before the upgrade.

@@ -21,7 +21,13 @@ use tracing::Instrument;
 
 use crate::{
     auth::{read_offer, token_matches},
-    bridge::{bridge, send_close, BridgeEnd, BridgeOptions, SHUTDOWN_REASON},
+    bridge::{
+        bridge,
+        datagram::Datagrams,
+        send_close,
+        service::{StreamRead, StreamWrite},
+        BridgeEnd, BridgeOptions, SHUTDOWN_REASON,
+    },
     caps::SessionPermit,
     client_ip::client_ip,
     config::Limits,
@@ -31,7 +37,7 @@ use crate::{
     state::AppState,
     tap::TapSink,
     targets::Target,
-    upstream::connect_upstream,
+    upstream::{connect_upstream, Upstream},
 };
 use protocol::{
     tap::{TapEvent, TAP_QUERY},
@@ -274,8 +280,17 @@ async fn run_session(
         target: target.name.clone(),
     });
     let started = Instant::now();
-    let tcp = tokio::select! {
-        result = connect_upstream(&target.address, limits.connect_timeout) => result,
+    // The visitor's port is known when the connection is theirs (or a PROXY
+    // header named it); behind an HTTP proxy only their address is.
+    let visitor = SocketAddr::new(
+        who.client,
+        if who.client == who.peer.ip() { who.peer.port() } else { 0 },
+    );
+    let preamble = target
+        .send_proxy
+        .map(|version| version.header(visitor, state.listen));
+    let upstream = tokio::select! {
+        result = connect_upstream(&target.address, limits.connect_timeout, preamble.as_deref()) => result,
         () = state.shutdown.cancelled() => {
             send_close(&mut socket, CloseCode::GOING_AWAY, SHUTDOWN_REASON).await;
             end(Ending {
@@ -289,8 +304,8 @@ async fn run_session(
             return;
         }
     };
-    let tcp = match tcp {
-        Ok(tcp) => tcp,
+    let upstream = match upstream {
+        Ok(upstream) => upstream,
         Err(err) => {
             // The page reads the target's name, the log its address too.
             let reason = format!("target {}: {err}", target.name);
@@ -311,7 +326,6 @@ async fn run_session(
         connect_us: started.elapsed().as_micros() as u64,
     });
     tracing::debug!("session open");
-    let (tcp_read, tcp_write) = tcp.into_split();
     let options = BridgeOptions {
         read_chunk_bytes: limits.read_chunk_bytes,
         close_grace: limits.close_grace,
@@ -321,7 +335,21 @@ async fn run_session(
         idle_timeout: limits.idle_timeout,
         upstream_stall: limits.upstream_stall,
     };
-    let report = bridge(socket, tcp_read, tcp_write, &options, &state.shutdown).await;
+    let shutdown = &state.shutdown;
+    let report = match upstream {
+        Upstream::Tcp(stream) => {
+            let (read, write) = stream.into_split();
+            bridge(socket, StreamRead::new(read), StreamWrite(write), &options, shutdown).await
+        }
+        Upstream::Unix(stream) => {
+            let (read, write) = stream.into_split();
+            bridge(socket, StreamRead::new(read), StreamWrite(write), &options, shutdown).await
+        }
+        Upstream::Udp(udp, to) => {
+            let (read, write) = Datagrams::new(udp, to, state.metrics.foreign_datagrams()).split();
+            bridge(socket, read, write, &options, shutdown).await
+        }
+    };
     let error = match &report.end {
         BridgeEnd::UpstreamFailed(err) | BridgeEnd::BrowserFailed(err) => Some(err.as_str()),
         _ => None,

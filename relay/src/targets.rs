@@ -1,23 +1,30 @@
-//! Named TCP targets. The browser names a target; only the relay's
+//! Named targets: TCP, UDP or Unix-domain services. The browser names a target; only the relay's
 //! configuration maps names to addresses, so a page can never steer the
 //! relay to an address of its choosing.
 
 use protocol::{api::is_valid_target_name, TargetInfo, TargetList};
 use thiserror::Error;
 
-/// One TCP service the relay bridges to.
+use crate::{
+    address::{Address, Transport},
+    send_proxy::ProxyVersion,
+};
+
+/// One service the relay bridges to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     /// The name used in `/ws/<name>`.
     pub name: String,
-    /// `host:port` the relay connects to.
-    pub address: String,
+    /// Where the service is (`host:port`, `udp://host:port`, `unix:/path`).
+    pub address: Address,
     /// Shown next to the name in the page.
     pub description: String,
     /// True for the demo services the relay hosts itself.
     pub builtin: bool,
     /// A session must present this token (see `crate::auth`).
     pub token: Option<String>,
+    /// Begin each connection with a PROXY header naming the visitor.
+    pub send_proxy: Option<ProxyVersion>,
 }
 
 /// Why a target definition was rejected.
@@ -26,17 +33,20 @@ pub enum TargetError {
     /// The name has characters outside `[A-Za-z0-9_-]` or is too long.
     #[error("target name {0:?} must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_'")]
     BadName(String),
-    /// The address is not `host:port` with a numeric port.
-    #[error("target {name:?}: address {address:?} must be HOST:PORT")]
+    /// The address is none of `host:port`, `udp://host:port`, `unix:/path`.
+    #[error("target {name:?}: address {address:?} must be HOST:PORT, udp://HOST:PORT or unix:/PATH")]
     BadAddress {
         /// The target's name.
         name: String,
         /// The address given.
         address: String,
     },
-    /// `--target` was not `NAME=HOST:PORT`.
-    #[error("expected NAME=HOST:PORT, got {0:?}")]
+    /// `--target` was not `NAME=ADDRESS`.
+    #[error("expected NAME=HOST:PORT (or NAME=udp://HOST:PORT, NAME=unix:/PATH), got {0:?}")]
     BadSpec(String),
+    /// `send_proxy` on a UDP target: a PROXY header opens a stream.
+    #[error("target {0:?}: send_proxy needs a stream (a TCP or unix: address), not UDP")]
+    ProxyOverUdp(String),
     /// The same name was defined twice.
     #[error("target {0:?} is defined twice")]
     Duplicate(String),
@@ -48,22 +58,29 @@ impl Target {
         if !is_valid_target_name(name) {
             return Err(TargetError::BadName(name.to_owned()));
         }
-        let port_ok = address.rsplit_once(':').is_some_and(|(host, port)| {
-            !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p != 0)
-        });
-        if !port_ok {
+        let Some(parsed) = Address::parse(address) else {
             return Err(TargetError::BadAddress {
                 name: name.to_owned(),
                 address: address.to_owned(),
             });
-        }
+        };
         Ok(Self {
             name: name.to_owned(),
-            address: address.to_owned(),
+            address: parsed,
             description: description.to_owned(),
             builtin: false,
             token: None,
+            send_proxy: None,
         })
+    }
+
+    /// Sets `send_proxy`, which only a stream target can have.
+    pub fn with_send_proxy(mut self, version: ProxyVersion) -> Result<Self, TargetError> {
+        if self.address.transport() == Transport::Udp {
+            return Err(TargetError::ProxyOverUdp(self.name));
+        }
+        self.send_proxy = Some(version);
+        Ok(self)
     }
 
     /// Parses a `--target NAME=HOST:PORT` flag.
@@ -122,6 +139,7 @@ impl Targets {
                     description: t.description.clone(),
                     builtin: t.builtin,
                     needs_token: t.token.is_some(),
+                    datagrams: t.address.transport() == Transport::Udp,
                 })
                 .collect(),
         }
@@ -135,12 +153,14 @@ mod tests {
     #[test]
     fn parses_flag_specs() {
         let t = Target::parse_spec("redis=127.0.0.1:6379").unwrap();
-        assert_eq!(
-            (t.name.as_str(), t.address.as_str()),
-            ("redis", "127.0.0.1:6379")
-        );
+        assert_eq!(t.name, "redis");
+        assert_eq!(t.address, Address::Tcp("127.0.0.1:6379".into()));
         let t = Target::parse_spec("v6=[::1]:25").unwrap();
-        assert_eq!(t.address, "[::1]:25");
+        assert_eq!(t.address, Address::Tcp("[::1]:25".into()));
+        let t = Target::parse_spec("dns=udp://127.0.0.1:53").unwrap();
+        assert_eq!(t.address, Address::Udp("127.0.0.1:53".into()));
+        let t = Target::parse_spec("cache=unix:/run/redis.sock").unwrap();
+        assert_eq!(t.address, Address::Unix("/run/redis.sock".into()));
     }
 
     #[test]
@@ -174,8 +194,27 @@ mod tests {
             targets.add(Target::new("redis", "h:1", "").unwrap()),
             Err(TargetError::Duplicate("redis".into()))
         );
-        let json = serde_json::to_string(&targets.to_api()).unwrap();
+        targets
+            .add(Target::new("dns", "udp://10.0.0.53:53", "").unwrap())
+            .unwrap();
+        let api = targets.to_api();
+        assert_eq!(
+            api.targets.iter().map(|t| t.datagrams).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let json = serde_json::to_string(&api).unwrap();
         assert!(json.contains("redis") && json.contains("cache"));
-        assert!(!json.contains("10.0.0.5"), "address leaked: {json}");
+        assert!(!json.contains("10.0.0."), "address leaked: {json}");
+    }
+
+    #[test]
+    fn send_proxy_needs_a_stream() {
+        let udp = Target::new("dns", "udp://h:53", "").unwrap();
+        assert_eq!(
+            udp.with_send_proxy(ProxyVersion::V1),
+            Err(TargetError::ProxyOverUdp("dns".into()))
+        );
+        let unix = Target::new("web", "unix:/run/web.sock", "").unwrap();
+        assert!(unix.with_send_proxy(ProxyVersion::V2).is_ok());
     }
 }

@@ -39,11 +39,14 @@ mod tests {
                 .unwrap();
         let pairs: Vec<_> = targets
             .iter()
-            .map(|t| (t.name.as_str(), t.address.as_str()))
+            .map(|t| (t.name.as_str(), t.address.to_string()))
             .collect();
         assert_eq!(
             pairs,
-            [("vnc1", "127.0.0.1:5901"), ("vnc2", "localhost:5902")]
+            [
+                ("vnc1", "127.0.0.1:5901".to_owned()),
+                ("vnc2", "localhost:5902".to_owned())
+            ]
         );
     }
 

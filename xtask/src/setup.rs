@@ -21,6 +21,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "/usr/lib/nginx/modules/ngx_stream_module.so",
         "libnginx-mod-stream",
     ),
+    // A DNS resolver for the UDP target tests (relay/tests/targets.rs).
+    ("/usr/sbin/dnsmasq", "dnsmasq-base"),
     // Socket activation as systemd does it, without systemd running
     // (relay/tests/socket_activation.rs).
     ("systemd-socket-activate", "systemd"),

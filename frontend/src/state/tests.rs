@@ -11,6 +11,7 @@ fn target(name: &str) -> TargetInfo {
         description: format!("the {name} service"),
         builtin: true,
         needs_token: false,
+        datagrams: false,
     }
 }
 

@@ -1,23 +1,16 @@
-//! TCP → browser, with the keepalive pings, the idle timeout and the drain
+//! Service → browser, with the keepalive pings, the idle timeout and the drain
 //! at shutdown.
 
-use std::{
-    cell::RefCell,
-    future::{poll_fn, Future},
-    io,
-    pin::{pin, Pin},
-    task::{ready, Poll},
-    time::Duration,
-};
+use std::time::Duration;
 
 use axum::extract::ws::Message;
-use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::{Sink, SinkExt};
 use protocol::{tap::TapSource, CloseCode};
-use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tokio_util::sync::CancellationToken;
 
-use super::{activity::Activity, send_close, within, BridgeOptions, SHUTDOWN_REASON};
+use super::{
+    activity::Activity, send_close, service::ServiceRead, within, BridgeOptions, SHUTDOWN_REASON,
+};
 
 pub(super) enum DownEnd {
     /// EOF from TCP; close 1000 sent.
@@ -39,50 +32,11 @@ pub(super) enum DownEnd {
 /// forwarded until none arrived for this long (or `close_grace` passed).
 const DRAIN_QUIET: Duration = Duration::from_millis(100);
 
-/// Reads up to this size go into the runtime thread's scratch buffer and are
-/// copied out; a read that fills it switches the session to a buffer of its
-/// own (up to `read_chunk_bytes`, no copy) until a read comes back shorter.
-const SCRATCH_BYTES: usize = 4 << 10;
-
-thread_local! {
-    /// Shared by every session this thread runs: a session waiting for its
-    /// TCP service holds no read buffer (a 64 KiB buffer's first page was
-    /// resident in every session, bench/PROFILE.md).
-    static SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0; SCRATCH_BYTES].into_boxed_slice());
-}
-
-/// Reads what the TCP service sent: into `own` when `streaming`, otherwise
-/// into the thread's scratch buffer. Empty at EOF. Cancel-safe: each poll
-/// either reads or leaves nothing half done.
-fn read_some<'a, R: AsyncRead + Unpin>(
-    tcp_read: &'a mut R,
-    own: &'a mut BytesMut,
-    streaming: bool,
-    chunk_bytes: usize,
-) -> impl Future<Output = io::Result<Bytes>> + 'a {
-    poll_fn(move |cx| {
-        if streaming {
-            own.reserve(chunk_bytes);
-            // The limit keeps every message within the WebSocket's write
-            // buffer cap, however much room `reserve` found.
-            let mut room = (&mut *own).limit(chunk_bytes);
-            ready!(pin!(tcp_read.read_buf(&mut room)).poll(cx))?;
-            return Poll::Ready(Ok(own.split().freeze()));
-        }
-        SCRATCH.with_borrow_mut(|scratch| {
-            let len = chunk_bytes.min(scratch.len());
-            let mut room = ReadBuf::new(&mut scratch[..len]);
-            ready!(Pin::new(&mut *tcp_read).poll_read(cx, &mut room))?;
-            Poll::Ready(Ok(Bytes::copy_from_slice(room.filled())))
-        })
-    })
-}
-
-/// TCP → browser, plus keepalive pings and the idle timeout. Returns after
+/// Service → browser, plus keepalive pings and the idle timeout. Returns after
 /// sending the close that ends this direction. At shutdown it first delivers
 /// what the TCP service already sent (see [`DRAIN_QUIET`]).
 pub(super) async fn pump_down<R, S>(
-    tcp_read: &mut R,
+    service_read: &mut R,
     ws_tx: &mut S,
     options: &BridgeOptions,
     shutdown: &CancellationToken,
@@ -90,7 +44,7 @@ pub(super) async fn pump_down<R, S>(
     bytes: &mut u64,
 ) -> DownEnd
 where
-    R: AsyncRead + Unpin,
+    R: ServiceRead,
     S: Sink<Message> + Unpin,
 {
     let silent_limit = options.keepalive * 2;
@@ -98,9 +52,6 @@ where
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticker.reset(); // the first tick is one period from now, not immediate
 
-    // The session's own read buffer, only while data streams in.
-    let mut own = BytesMut::new();
-    let mut streaming = false;
     // Registered once, not on every read.
     let shutting_down = shutdown.cancelled();
     tokio::pin!(shutting_down);
@@ -121,7 +72,7 @@ where
             }
         };
         // Cancel-safe: a tick never loses bytes.
-        let incoming = read_some(tcp_read, &mut own, streaming, options.read_chunk_bytes);
+        let incoming = service_read.next_bytes(options.read_chunk_bytes);
         let read = tokio::select! {
             read = incoming => read,
             () = &mut shutting_down, if drain_until.is_none() => {
@@ -151,16 +102,12 @@ where
             }
         };
         match read {
-            Ok(data) if data.is_empty() => {
+            Ok(None) => {
                 send_close(ws_tx, CloseCode::NORMAL, "upstream closed the connection").await;
                 return DownEnd::UpstreamEof;
             }
-            Ok(data) => {
+            Ok(Some(data)) => {
                 let n = data.len();
-                streaming = n >= SCRATCH_BYTES;
-                if !streaming && own.capacity() > 0 {
-                    own = BytesMut::new();
-                }
                 if let Some(tap) = &options.tap {
                     tap.record(TapSource::UpstreamToRelay, &data);
                 }

@@ -1,17 +1,21 @@
-//! The bridge between one WebSocket and one TCP connection.
+//! The bridge between one WebSocket and one service: a TCP connection, a
+//! Unix-domain socket, or a UDP socket.
 //!
-//! Binary frames carry TCP bytes unchanged in both directions; text frames
-//! from the browser go out as their UTF-8 bytes. TCP EOF becomes a close 1000,
-//! a close from the browser shuts down the TCP write half. Every write is
-//! awaited, so a slow side slows the other and nothing queues without bound.
+//! Binary frames carry the service's bytes unchanged in both directions; text
+//! frames from the browser go out as their UTF-8 bytes. A stream's EOF becomes
+//! a close 1000, a close from the browser shuts down the stream's write half.
+//! For UDP each message is one datagram each way (`datagram.rs`). Every write
+//! is awaited, so a slow side slows the other and nothing queues without bound.
 //!
 //! The bridge is generic over the WebSocket (`Sink` + `Stream` of messages)
-//! and the TCP halves (`AsyncRead` / `AsyncWrite`); it is tested on real
-//! sockets (relay/tests). Browser → TCP is in `up.rs`, TCP → browser with the
-//! keepalive, idle and shutdown handling in `down.rs`.
+//! and the service's halves (`service::ServiceRead` / `ServiceWrite`); it is
+//! tested on real sockets (relay/tests). Browser → service is in `up.rs`,
+//! service → browser with the keepalive, idle and shutdown handling in `down.rs`.
 
 mod activity;
+pub mod datagram;
 mod down;
+pub mod service;
 mod up;
 
 use std::{future::Future, sync::atomic::Ordering, task::Poll, time::Duration};
@@ -19,11 +23,11 @@ use std::{future::Future, sync::atomic::Ordering, task::Poll, time::Duration};
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use protocol::{close::truncate_reason, CloseCode};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
 
 use crate::tap::TapSink;
 use activity::Activity;
+use service::{ServiceRead, ServiceWrite};
 use down::{pump_down, DownEnd};
 use up::{pump_up, UpEnd, UpResult};
 
@@ -110,16 +114,16 @@ pub struct BridgeOptions {
 /// one side fails. Sends the browser the matching close frame.
 pub async fn bridge<W, E, R, T>(
     ws: W,
-    mut tcp_read: R,
-    tcp_write: T,
+    mut service_read: R,
+    service_write: T,
     options: &BridgeOptions,
     shutdown: &CancellationToken,
 ) -> BridgeReport
 where
     W: Sink<Message, Error = E> + Stream<Item = Result<Message, E>> + Unpin,
     E: std::error::Error + 'static,
-    R: AsyncRead + Unpin,
-    T: AsyncWrite + Unpin,
+    R: ServiceRead,
+    T: ServiceWrite,
 {
     // The relay's token is one `Notify` for every session, and polling a
     // pending `cancelled()` takes that `Notify`'s lock: every message of every
@@ -130,11 +134,11 @@ where
     let mut bytes_down = 0u64;
     let activity = Activity::new();
 
-    let up = pump_up(ws_rx, tcp_write, options, &activity);
+    let up = pump_up(ws_rx, service_write, options, &activity);
     tokio::pin!(up);
     let first = {
         let down = pump_down(
-            &mut tcp_read,
+            &mut service_read,
             &mut ws_tx,
             options,
             shutdown,
@@ -157,16 +161,16 @@ where
     };
 
     let (end, close_code) = match first {
-        First::Up((UpEnd::BrowserClosed(code), _ws_rx, _tcp_write)) => {
+        First::Up((UpEnd::BrowserClosed(code), _ws_rx, _service_write)) => {
             (BridgeEnd::BrowserClosed, code)
         }
-        First::Up((UpEnd::BrowserFailed(err, code), _ws_rx, _tcp_write)) => {
+        First::Up((UpEnd::BrowserFailed(err, code), _ws_rx, _service_write)) => {
             if let Some(code) = code {
                 send_close(&mut ws_tx, code, &err).await;
             }
             (BridgeEnd::BrowserFailed(err), code.map(|c| c.0))
         }
-        First::Up((UpEnd::UpstreamWrite(err), mut ws_rx, _tcp_write)) => {
+        First::Up((UpEnd::UpstreamWrite(err), mut ws_rx, _service_write)) => {
             let reason = format!("writing to {} failed: {err}", options.upstream_label);
             send_close(&mut ws_tx, CloseCode::UPSTREAM_ERROR, &reason).await;
             // The browser may still be sending: read (and drop) its frames

@@ -1,13 +1,13 @@
-//! Browser → TCP: writing every message's bytes to the TCP service.
+//! Browser → service: writing every message's bytes to the service (as
+//! one datagram each, for UDP).
 
-use std::{sync::atomic::Ordering, time::Duration};
+use std::sync::atomic::Ordering;
 
 use axum::extract::ws::Message;
 use futures_util::{Stream, StreamExt};
 use protocol::{tap::TapSource, CloseCode};
-use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::{activity::Activity, within, BridgeOptions};
+use super::{activity::Activity, service::ServiceWrite, BridgeOptions};
 
 pub(super) enum UpEnd {
     /// The browser ended the session; the code of its close frame, if it sent one.
@@ -23,19 +23,20 @@ pub(super) enum UpEnd {
 /// close code the browser is owed).
 pub(super) type UpResult<S, T> = (UpEnd, S, T);
 
-/// Browser → TCP. Returns when the WebSocket ends or the TCP write fails;
+/// Browser → service. Returns when the WebSocket ends or a write fails;
 /// after a failed write, hands the stream back so the close reply can be read.
 pub(super) async fn pump_up<S, E, T>(
     mut ws_rx: S,
-    mut tcp_write: T,
+    mut service_write: T,
     options: &BridgeOptions,
     activity: &Activity,
 ) -> UpResult<S, T>
 where
     S: Stream<Item = Result<Message, E>> + Unpin,
     E: std::error::Error + 'static,
-    T: AsyncWrite + Unpin,
+    T: ServiceWrite,
 {
+    let max_message = service_write.max_message_bytes();
     // The code of the browser's close frame, once it sent one.
     let mut saw_close: Option<Option<u16>> = None;
     loop {
@@ -49,30 +50,41 @@ where
                 // our close reply and ends the stream.
                 // A close frame without a status code reads as 1005 (RFC 6455 §7.1.5).
                 saw_close = Some(Some(frame.map_or(1005, |f| f.code)));
-                if let Err(err) = tcp_write.shutdown().await {
+                if let Err(err) = service_write.finish().await {
                     tracing::debug!(%err, "upstream write shutdown failed");
                 }
                 continue;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Err(_)) if saw_close.is_some() => {
-                return (UpEnd::BrowserClosed(saw_close.flatten()), ws_rx, tcp_write);
+                return (UpEnd::BrowserClosed(saw_close.flatten()), ws_rx, service_write);
             }
             Some(Err(err)) => {
                 let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));
-                return (end, ws_rx, tcp_write);
+                return (end, ws_rx, service_write);
             }
             None => {
                 let end = UpEnd::BrowserClosed(saw_close.flatten());
-                return (end, ws_rx, tcp_write);
+                return (end, ws_rx, service_write);
             }
         };
+        if let Some(max) = max_message.filter(|max| data.len() > *max) {
+            let why = format!(
+                "a message of {} bytes is larger than the largest datagram ({max} bytes)",
+                data.len()
+            );
+            return (
+                UpEnd::BrowserFailed(why, Some(CloseCode::TOO_BIG)),
+                ws_rx,
+                service_write,
+            );
+        }
         activity.writing_upstream.store(true, Ordering::Relaxed);
-        let written = write_all_or_stall(&mut tcp_write, &data, options.upstream_stall).await;
+        let written = service_write.send(&data, options.upstream_stall).await;
         activity.writing_upstream.store(false, Ordering::Relaxed);
         if let Err(err) = written {
             activity.heard_from_browser();
-            return (UpEnd::UpstreamWrite(err), ws_rx, tcp_write);
+            return (UpEnd::UpstreamWrite(err), ws_rx, service_write);
         }
         if let Some(tap) = &options.tap {
             tap.record(TapSource::RelayToUpstream, &data);
@@ -84,28 +96,6 @@ where
             .bytes_up
             .fetch_add(data.len() as u64, Ordering::Relaxed);
     }
-}
-
-/// Writes all of `data`, failing if the TCP service takes no bytes at all for
-/// `stall_limit` (a slow reader that makes progress is waited for).
-async fn write_all_or_stall<T: AsyncWrite + Unpin>(
-    tcp_write: &mut T,
-    mut data: &[u8],
-    stall_limit: Duration,
-) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind};
-    while !data.is_empty() {
-        match within(stall_limit, tcp_write.write(data)).await {
-            Ok(Ok(0)) => return Err(ErrorKind::WriteZero.into()),
-            Ok(Ok(n)) => data = &data[n..],
-            Ok(Err(err)) => return Err(err),
-            Err(_) => {
-                let why = format!("it took no data for {} s", stall_limit.as_secs_f32());
-                return Err(Error::new(ErrorKind::TimedOut, why));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The close code for a WebSocket error from the browser's side (RFC 6455

@@ -1,4 +1,4 @@
-//! The built-in services, started in one place: echo, the lab (recorders)
+//! The built-in services, started in one place: echo (TCP and UDP), the lab (recorders)
 //! and the scenario services. What they hand back is kept apart from the
 //! configuration: their targets join the configured ones, their banner
 //! lines go to the start-up banner, and their handles (the quotes behind
@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use protocol::{scenarios::targets, LabInfo};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UdpSocket};
 use tokio_util::sync::CancellationToken;
 
 use super::{
@@ -17,7 +17,7 @@ use super::{
     recorder::RecorderLog,
     scenarios::{self, ScenarioAddrs, ScenarioListen},
 };
-use crate::targets::Target;
+use crate::{address::Address, targets::Target};
 
 /// Default address of the echo service.
 pub const ECHO_LISTEN: &str = "127.0.0.1:7007";
@@ -104,6 +104,17 @@ pub async fn start(
             shutdown.clone(),
             echo::handle,
         ));
+        // RFC 862 over UDP too, on the same port.
+        let socket = UdpSocket::bind(addr).await.with_context(|| {
+            format!("cannot listen for the UDP echo service on {addr} (use --echo-listen or --no-echo)")
+        })?;
+        let mut udp_echo = builtin_target(targets::UDP_ECHO, addr, echo::UDP_DESCRIPTION)?;
+        udp_echo.address = Address::Udp(addr.to_string());
+        started.targets.push(udp_echo);
+        started
+            .banner
+            .push(format!("{:<15}nc -u {} {}", "udp echo:", addr.ip(), addr.port()));
+        tokio::spawn(echo::serve_udp(socket, shutdown.clone()));
     }
     if let Some(address) = &listen.recorder {
         let lab = lab::start(address, shutdown).await?;
