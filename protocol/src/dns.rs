@@ -120,7 +120,9 @@ impl Message {
             let start = next + 10;
             let data = bytes.get(start..start + len).ok_or(DnsError::Truncated)?;
             let data = match (record_type, data.len()) {
-                (TYPE_A, 4) => std::net::Ipv4Addr::from(<[u8; 4]>::try_from(data).unwrap()).to_string(),
+                (TYPE_A, 4) => {
+                    std::net::Ipv4Addr::from(<[u8; 4]>::try_from(data).unwrap()).to_string()
+                }
                 (TYPE_AAAA, 16) => {
                     std::net::Ipv6Addr::from(<[u8; 16]>::try_from(data).unwrap()).to_string()
                 }
@@ -196,7 +198,7 @@ mod tests {
         reply[2] = 0x81; // a reply, recursion desired
         reply[3] = 0x80; // recursion available, no error
         reply[7] = 1; // one answer
-        // Its name is a pointer to the question's (offset 12).
+                      // Its name is a pointer to the question's (offset 12).
         reply.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 9]);
         let message = Message::parse(&reply).unwrap();
         assert!(message.is_reply);
@@ -219,7 +221,11 @@ mod tests {
         }
         let bytes = query(1, "a.test", TYPE_A).unwrap();
         for len in 0..bytes.len() {
-            assert_eq!(Message::parse(&bytes[..len]), Err(DnsError::Truncated), "{len}");
+            assert_eq!(
+                Message::parse(&bytes[..len]),
+                Err(DnsError::Truncated),
+                "{len}"
+            );
         }
         // A name that points at itself.
         let mut looping = bytes[..12].to_vec();

@@ -94,8 +94,16 @@ mod tests {
             ("127.0.0.1:6379", Transport::Tcp, "127.0.0.1:6379"),
             ("tcp://[::1]:25", Transport::Tcp, "[::1]:25"),
             ("udp://127.0.0.1:53", Transport::Udp, "udp://127.0.0.1:53"),
-            ("unix:/run/redis.sock", Transport::Unix, "unix:/run/redis.sock"),
-            ("unix:///run/redis.sock", Transport::Unix, "unix:/run/redis.sock"),
+            (
+                "unix:/run/redis.sock",
+                Transport::Unix,
+                "unix:/run/redis.sock",
+            ),
+            (
+                "unix:///run/redis.sock",
+                Transport::Unix,
+                "unix:/run/redis.sock",
+            ),
         ] {
             let address = Address::parse(text).unwrap_or_else(|| panic!("{text} refused"));
             assert_eq!(address.transport(), transport, "{text}");

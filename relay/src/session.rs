@@ -284,7 +284,11 @@ async fn run_session(
     // header named it); behind an HTTP proxy only their address is.
     let visitor = SocketAddr::new(
         who.client,
-        if who.client == who.peer.ip() { who.peer.port() } else { 0 },
+        if who.client == who.peer.ip() {
+            who.peer.port()
+        } else {
+            0
+        },
     );
     let preamble = target
         .send_proxy
@@ -339,11 +343,25 @@ async fn run_session(
     let report = match upstream {
         Upstream::Tcp(stream) => {
             let (read, write) = stream.into_split();
-            bridge(socket, StreamRead::new(read), StreamWrite(write), &options, shutdown).await
+            bridge(
+                socket,
+                StreamRead::new(read),
+                StreamWrite(write),
+                &options,
+                shutdown,
+            )
+            .await
         }
         Upstream::Unix(stream) => {
             let (read, write) = stream.into_split();
-            bridge(socket, StreamRead::new(read), StreamWrite(write), &options, shutdown).await
+            bridge(
+                socket,
+                StreamRead::new(read),
+                StreamWrite(write),
+                &options,
+                shutdown,
+            )
+            .await
         }
         Upstream::Udp(udp, to) => {
             let (read, write) = Datagrams::new(udp, to, state.metrics.foreign_datagrams()).split();

@@ -34,7 +34,9 @@ pub enum TargetError {
     #[error("target name {0:?} must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_'")]
     BadName(String),
     /// The address is none of `host:port`, `udp://host:port`, `unix:/path`.
-    #[error("target {name:?}: address {address:?} must be HOST:PORT, udp://HOST:PORT or unix:/PATH")]
+    #[error(
+        "target {name:?}: address {address:?} must be HOST:PORT, udp://HOST:PORT or unix:/PATH"
+    )]
     BadAddress {
         /// The target's name.
         name: String,

@@ -77,10 +77,12 @@ pub async fn connect_upstream(
 }
 
 async fn connect_tcp(host_port: &str) -> Result<TcpStream, UpstreamError> {
-    let stream = TcpStream::connect(host_port).await.map_err(|err| match err.kind() {
-        io::ErrorKind::ConnectionRefused => UpstreamError::Refused,
-        _ => UpstreamError::Other(err),
-    })?;
+    let stream = TcpStream::connect(host_port)
+        .await
+        .map_err(|err| match err.kind() {
+            io::ErrorKind::ConnectionRefused => UpstreamError::Refused,
+            _ => UpstreamError::Other(err),
+        })?;
     // Small interactive messages are the point of the playground: don't
     // let Nagle hold them back. Failure here only costs latency.
     if let Err(err) = stream.set_nodelay(true) {
@@ -90,11 +92,13 @@ async fn connect_tcp(host_port: &str) -> Result<TcpStream, UpstreamError> {
 }
 
 async fn connect_unix(path: &Path) -> Result<UnixStream, UpstreamError> {
-    UnixStream::connect(path).await.map_err(|err| match err.kind() {
-        io::ErrorKind::ConnectionRefused => UpstreamError::Refused,
-        io::ErrorKind::NotFound => UpstreamError::NoSocket,
-        _ => UpstreamError::Other(err),
-    })
+    UnixStream::connect(path)
+        .await
+        .map_err(|err| match err.kind() {
+            io::ErrorKind::ConnectionRefused => UpstreamError::Refused,
+            io::ErrorKind::NotFound => UpstreamError::NoSocket,
+            _ => UpstreamError::Other(err),
+        })
 }
 
 /// A socket of the session's own, on an ephemeral port of the target's
@@ -145,8 +149,8 @@ mod tests {
             Duration::from_secs(5),
             None,
         )
-            .await
-            .unwrap_err();
+        .await
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("cannot reach the service"), "{text}");
         assert!(!text.contains("no-such-host"), "{text}");

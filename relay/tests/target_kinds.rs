@@ -5,14 +5,13 @@
 
 mod common;
 
-use std::{
-    net::SocketAddr,
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::{net::SocketAddr, path::Path, time::Duration};
 
-use common::{add_target, close_of, closed_port, http_get, pattern, TestRelay};
+use common::{
+    add_target, close_of, closed_port,
+    daemons::{spawn, start_dnsmasq, Daemon},
+    http_get, pattern, TestRelay,
+};
 use futures_util::{SinkExt, StreamExt};
 use protocol::dns;
 use relay::{
@@ -25,29 +24,6 @@ use tokio_tungstenite::{
     client_async, connect_async,
     tungstenite::{Message, Utf8Bytes},
 };
-
-/// A service process, killed when dropped.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `program`, or fails saying which Debian package has it.
-fn spawn(program: &str, args: &[&str], package: &str) -> Daemon {
-    let child = Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!("{program}: {err} (apt-get install {package}, or cargo xtask setup)")
-        });
-    Daemon(child)
-}
 
 /// The next message, within 10 s.
 async fn next<S>(ws: &mut S) -> Message
@@ -76,7 +52,7 @@ async fn each_message_is_one_datagram_each_way() {
     let relay = udp_echo_relay().await;
     let (_, targets) = http_get(relay.addr, "/api/targets").await;
     assert!(
-        targets.contains(r#""name":"udp-echo","description":"demo: sends back every datagram it receives (UDP)","builtin":true,"needs_token":false,"datagrams":true"#),
+        targets.contains(r#""name":"udp-echo","description":"demo: sends back every datagram it receives","builtin":true,"needs_token":false,"datagrams":true"#),
         "{targets}"
     );
     let (mut ws, _) = connect_async(relay.ws_url("udp-echo")).await.unwrap();
@@ -115,42 +91,16 @@ async fn each_message_is_one_datagram_each_way() {
 
 #[tokio::test]
 async fn a_dns_query_reaches_a_real_resolver_and_its_answer_comes_back() {
-    let port = closed_port().to_string();
-    let _dnsmasq = spawn(
-        "dnsmasq",
-        &[
-            "--no-daemon",
-            "--no-resolv",
-            "--no-hosts",
-            "--port",
-            &port,
-            "--listen-address=127.0.0.1",
-            "--bind-interfaces",
-            "--address=/zone.test/127.0.0.9",
-        ],
-        "dnsmasq-base",
-    );
-    let resolver = format!("127.0.0.1:{port}");
+    let (_dnsmasq, resolver) = start_dnsmasq();
     let mut config = Config::default();
     add_target(&mut config, "dns", &format!("udp://{resolver}"));
     let relay = TestRelay::start_with(config).await;
     let (mut ws, _) = connect_async(relay.ws_url("dns")).await.unwrap();
     let query = dns::query(0x5eed, "a.zone.test", dns::TYPE_A).unwrap();
-    // dnsmasq may still be starting: a datagram sent before it listens is
-    // lost, as UDP's are, so ask again until it answers.
-    let reply = tokio::time::timeout(Duration::from_secs(15), async {
-        loop {
-            ws.send(Message::Binary(query.clone().into()))
-                .await
-                .unwrap();
-            let wait = tokio::time::timeout(Duration::from_millis(300), ws.next()).await;
-            if let Ok(Some(Ok(Message::Binary(reply)))) = wait {
-                return reply;
-            }
-        }
-    })
-    .await
-    .expect("dnsmasq answered within 15 s");
+    ws.send(Message::Binary(query.into())).await.unwrap();
+    let Message::Binary(reply) = next(&mut ws).await else {
+        panic!("a binary message");
+    };
     let reply = dns::Message::parse(&reply).unwrap();
     assert!(reply.is_reply);
     assert_eq!(reply.id, 0x5eed);
@@ -184,7 +134,10 @@ async fn datagrams_from_anyone_but_the_target_are_dropped_and_counted() {
     stranger.send_to(b"spoofed", session).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     target.send_to(b"real", session).await.unwrap();
-    assert_eq!(next(&mut ws).await, Message::Binary(b"real".to_vec().into()));
+    assert_eq!(
+        next(&mut ws).await,
+        Message::Binary(b"real".to_vec().into())
+    );
     let (_, metrics) = http_get(relay.addr, "/metrics").await;
     assert!(
         metrics.contains("relay_udp_foreign_datagrams_dropped_total 1\n"),
@@ -211,7 +164,10 @@ async fn redis_on_unix_socket(dir: &Path) -> (Daemon, String) {
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while tokio::net::UnixStream::connect(&socket).await.is_err() {
-        assert!(tokio::time::Instant::now() < deadline, "redis-server did not start");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "redis-server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     (daemon, socket)
@@ -229,7 +185,10 @@ async fn a_unix_socket_target_reaches_redis_and_a_missing_one_says_so() {
 
     let (mut ws, _) = connect_async(relay.ws_url("cache")).await.unwrap();
     ws.send(Message::Text("PING\r\n".into())).await.unwrap();
-    assert_eq!(next(&mut ws).await, Message::Binary(b"+PONG\r\n".to_vec().into()));
+    assert_eq!(
+        next(&mut ws).await,
+        Message::Binary(b"+PONG\r\n".to_vec().into())
+    );
 
     let (mut ws, _) = connect_async(relay.ws_url("gone")).await.unwrap();
     let (code, reason) = close_of(ws.next().await);

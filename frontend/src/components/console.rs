@@ -4,13 +4,14 @@
 use yew::prelude::*;
 
 use super::{
-    use_strings, Composer, FrameInspector, HandshakeView, HowItWorks, LogView, SideBySide, Status,
-    TargetPicker, TokenField,
+    use_strings, Composer, DatagramPanel, FrameInspector, HandshakeView, HowItWorks, LogView,
+    SideBySide, Status, TargetPicker, TokenField,
 };
 use crate::hooks::{use_lab, use_session, use_wire_tap};
 use crate::i18n::Lesson;
 use crate::state::experiments::Lab;
 use crate::state::wiretap::TapLink;
+use crate::state::Targets;
 
 /// `#tap-status`'s `data-link` and text for the tap's link; nothing while
 /// the page does not yet know whether the relay offers a tap.
@@ -37,6 +38,16 @@ pub fn Console() -> Html {
     let active = state.conn.is_active();
     let tap_note = tap_note(&tap.link, &lab, l);
     let latest = tap.latest().cloned();
+    // A UDP target: the selected one, and the one the tapped session used.
+    let datagrams = state.selected_target().is_some_and(|t| t.datagrams);
+    let is_udp = |name: &str| match &state.targets {
+        Targets::Loaded(targets) => targets.iter().any(|t| t.name == name && t.datagrams),
+        _ => false,
+    };
+    let latest_datagrams = latest
+        .as_ref()
+        .and_then(|session| session.target.as_deref())
+        .is_some_and(is_udp);
     html! {
         <div id="console" class="console">
             <HowItWorks />
@@ -71,6 +82,10 @@ pub fn Console() -> Html {
                     }
                     <h2 class="compose-title">{ s.compose }</h2>
                     <Composer connected={state.conn.is_open()} onsend={session.onsend.clone()} />
+                    if datagrams {
+                        <DatagramPanel connected={state.conn.is_open()} log={state.log.clone()}
+                            onsend={session.onsend.clone()} />
+                    }
                 </section>
                 <LogView log={state.log.clone()} onclear={session.onclear.clone()} />
             </main>
@@ -82,7 +97,7 @@ pub fn Console() -> Html {
                 }
                 <HandshakeView session={latest.clone()} />
                 <FrameInspector frames={tap.frames.clone()} />
-                <SideBySide session={latest} />
+                <SideBySide session={latest} datagrams={latest_datagrams} />
             </section>
         </div>
     }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::use_strings;
 use super::virtual_list::VirtualList;
 use crate::hex::escape_text;
-use crate::i18n::Lesson;
+use crate::i18n::{Datagrams, Lesson};
 use crate::state::wiretap::{
     hide_token_in_head, opcode_name, Moment, SessionWire, TcpDir, TimelineEntry, WsDir,
 };
@@ -24,6 +24,9 @@ const PREVIEW_BYTES: usize = 40;
 pub struct SideBySideProps {
     /// The session to show (the newest).
     pub session: Option<Rc<SessionWire>>,
+    /// True when that session's target is UDP: its service side is datagrams.
+    #[prop_or_default]
+    pub datagrams: bool,
 }
 
 fn preview(bytes: &[u8], len: u64) -> String {
@@ -35,7 +38,7 @@ fn preview(bytes: &[u8], len: u64) -> String {
     text
 }
 
-fn row(entry: &TimelineEntry, start_us: u64, s: &Lesson) -> Html {
+fn row(entry: &TimelineEntry, start_us: u64, s: &Lesson, datagrams: Option<&Datagrams>) -> Html {
     let time = format!(
         "+{:.1} ms",
         entry.time_us.saturating_sub(start_us) as f64 / 1000.0
@@ -67,10 +70,14 @@ fn row(entry: &TimelineEntry, start_us: u64, s: &Lesson) -> Html {
         }
         Moment::Tcp { dir, len, head } => {
             let to = *dir == TcpDir::ToService;
+            let what = match datagrams {
+                Some(d) => (d.datagram_row)(*len, to),
+                None => (s.tcp_chunk)(*len, to),
+            };
             (
                 "tcp",
                 if to { "up" } else { "down" },
-                format!("{} {}", (s.tcp_chunk)(*len, to), preview(head, *len as u64)),
+                format!("{what} {}", preview(head, *len as u64)),
             )
         }
         Moment::Event(event) => ("event", "event", (s.tap_event)(event)),
@@ -93,13 +100,15 @@ fn row(entry: &TimelineEntry, start_us: u64, s: &Lesson) -> Html {
 /// The side-by-side view.
 #[component]
 pub fn SideBySide(props: &SideBySideProps) -> Html {
-    let s = use_strings().lesson;
+    let strings = use_strings();
+    let s = strings.lesson;
+    let datagrams = props.datagrams.then_some(strings.datagrams);
     let body = match &props.session {
         Some(session) if !session.timeline.is_empty() => {
             let timeline = session.timeline.clone();
             let start = timeline.get(0).map_or(0, |e| e.time_us);
             let render = Callback::from(move |i: usize| match timeline.get(i) {
-                Some(entry) => row(&entry, start, s),
+                Some(entry) => row(&entry, start, s, datagrams),
                 None => Html::default(),
             });
             html! {
@@ -107,7 +116,7 @@ pub fn SideBySide(props: &SideBySideProps) -> Html {
                     <div class="sbs-head" aria-hidden="true">
                         <span class="sbs-time"></span>
                         <span class="sbs-ws">{ s.sbs_ws }</span>
-                        <span class="sbs-tcp">{ s.sbs_tcp }</span>
+                        <span class="sbs-tcp">{ datagrams.map_or(s.sbs_tcp, |d| d.sbs_udp) }</span>
                     </div>
                     <VirtualList len={session.timeline.len()} row_px={SBS_ROW_PX} height_px={SBS_LIST_PX}
                         row={render} class="sbs-list" label={s.sbs_title} />

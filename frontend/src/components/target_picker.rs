@@ -45,11 +45,14 @@ pub fn TargetPicker(props: &TargetPickerProps) -> Html {
         Targets::Loaded(targets) => {
             let options = targets.iter().map(|t| {
                 let selected = props.selected.as_deref() == Some(t.name.as_str());
-                let label = if t.description.is_empty() {
+                let mut label = if t.description.is_empty() {
                     t.name.clone()
                 } else {
                     format!("{} — {}", t.name, t.description)
                 };
+                if t.datagrams {
+                    label = format!("{label} · {}", s.datagrams.picker_udp);
+                }
                 html! {
                     <option key={t.name.clone()} value={t.name.clone()} {selected}>{ label }</option>
                 }

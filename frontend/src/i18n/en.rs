@@ -147,6 +147,7 @@ pub(super) const EN: Strings = Strings {
     scenarios: &SCENARIOS,
     saved: &SAVED,
     why: &WHY,
+    datagrams: &super::datagrams::EN,
 };
 
 const SAVED: Saved = Saved {

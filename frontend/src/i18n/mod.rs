@@ -22,6 +22,7 @@ macro_rules! every_string {
     };
 }
 
+pub mod datagrams;
 mod en;
 mod lang;
 pub mod lesson;
@@ -30,6 +31,7 @@ pub mod scenarios;
 pub mod why;
 mod zh;
 
+pub use datagrams::Datagrams;
 use en::EN;
 pub use lang::Lang;
 pub use lesson::{CompareRow, Lesson, OutcomeLabels};
@@ -182,6 +184,8 @@ pub struct Strings {
     pub saved: &'static Saved,
     /// The experiments that show why: consent, masking, the other doors.
     pub why: &'static Why,
+    /// The UDP lesson: datagrams through the relay, a DNS query.
+    pub datagrams: &'static Datagrams,
 }
 
 impl Strings {

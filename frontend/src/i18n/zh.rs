@@ -127,6 +127,7 @@ pub(super) const ZH: Strings = Strings {
     scenarios: &SCENARIOS,
     saved: &SAVED,
     why: &WHY,
+    datagrams: &super::datagrams::ZH,
 };
 
 const SAVED: Saved = Saved {

@@ -85,7 +85,10 @@ impl ServiceRead for DatagramRead {
             let received = DATAGRAM.with_borrow_mut(|room| {
                 let mut buf = ReadBuf::new(room);
                 let from = ready!(self.socket.poll_recv_from(cx, &mut buf))?;
-                Poll::Ready(Ok::<_, io::Error>((from, Bytes::copy_from_slice(buf.filled()))))
+                Poll::Ready(Ok::<_, io::Error>((
+                    from,
+                    Bytes::copy_from_slice(buf.filled()),
+                )))
             });
             let (from, data) = ready!(received)?;
             if from == self.target {

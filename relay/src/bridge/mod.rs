@@ -27,8 +27,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::tap::TapSink;
 use activity::Activity;
-use service::{ServiceRead, ServiceWrite};
 use down::{pump_down, DownEnd};
+use service::{ServiceRead, ServiceWrite};
 use up::{pump_up, UpEnd, UpResult};
 
 /// How a session ended, for logs and metrics.

@@ -20,7 +20,8 @@ use super::within;
 pub trait ServiceRead {
     /// The next chunk (at most `chunk_bytes`) or datagram; `None` once a
     /// stream has ended. Cancel-safe: a dropped future loses no bytes.
-    fn next_bytes(&mut self, chunk_bytes: usize) -> impl Future<Output = io::Result<Option<Bytes>>>;
+    fn next_bytes(&mut self, chunk_bytes: usize)
+        -> impl Future<Output = io::Result<Option<Bytes>>>;
 }
 
 /// What the bridge writes to the service.

@@ -57,7 +57,11 @@ where
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Err(_)) if saw_close.is_some() => {
-                return (UpEnd::BrowserClosed(saw_close.flatten()), ws_rx, service_write);
+                return (
+                    UpEnd::BrowserClosed(saw_close.flatten()),
+                    ws_rx,
+                    service_write,
+                );
             }
             Some(Err(err)) => {
                 let end = UpEnd::BrowserFailed(err.to_string(), close_code_for(&err));

@@ -106,14 +106,19 @@ pub async fn start(
         ));
         // RFC 862 over UDP too, on the same port.
         let socket = UdpSocket::bind(addr).await.with_context(|| {
-            format!("cannot listen for the UDP echo service on {addr} (use --echo-listen or --no-echo)")
+            format!(
+                "cannot listen for the UDP echo service on {addr} (use --echo-listen or --no-echo)"
+            )
         })?;
         let mut udp_echo = builtin_target(targets::UDP_ECHO, addr, echo::UDP_DESCRIPTION)?;
         udp_echo.address = Address::Udp(addr.to_string());
         started.targets.push(udp_echo);
-        started
-            .banner
-            .push(format!("{:<15}nc -u {} {}", "udp echo:", addr.ip(), addr.port()));
+        started.banner.push(format!(
+            "{:<15}nc -u {} {}",
+            "udp echo:",
+            addr.ip(),
+            addr.port()
+        ));
         tokio::spawn(echo::serve_udp(socket, shutdown.clone()));
     }
     if let Some(address) = &listen.recorder {

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 pub const DESCRIPTION: &str = "demo: sends back every byte it receives";
 
 /// What the page shows next to the UDP echo target.
-pub const UDP_DESCRIPTION: &str = "demo: sends back every datagram it receives (UDP)";
+pub const UDP_DESCRIPTION: &str = "demo: sends back every datagram it receives";
 
 /// Echoes datagrams on `socket` until `shutdown`: each one goes back to its
 /// sender as it came. A failed send (the sender's port gone) is dropped, as

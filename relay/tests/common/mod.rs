@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod daemons;
 
 use std::{net::SocketAddr, time::Duration};
 
