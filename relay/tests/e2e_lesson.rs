@@ -131,6 +131,15 @@ async fn the_console_shows_handshake_frames_and_both_languages() {
         .text_of("#hs-response")
         .await
         .starts_with("HTTP/1.1 101"));
+    // Chromium offers permessage-deflate; the relay declines it, and the
+    // page says so.
+    let extensions = browser
+        .text_of("#hs-extensions[data-deflate='declined']")
+        .await;
+    assert!(
+        extensions.contains("permessage-deflate") && extensions.contains("uncompressed"),
+        "{extensions:?}"
+    );
 
     // Frames: masked browser → relay, unmasked relay → browser.
     browser

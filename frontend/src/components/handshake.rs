@@ -3,11 +3,12 @@
 
 use std::rc::Rc;
 
-use protocol::handshake::WEBSOCKET_GUID;
+use protocol::handshake::{header_value, WEBSOCKET_GUID};
 use yew::prelude::*;
 
 use super::use_strings;
 use crate::hex::escape_lines;
+use crate::i18n::Lesson;
 use crate::state::experiments::notable_line;
 use crate::state::wiretap::{hide_token_in_head, SessionWire};
 
@@ -28,6 +29,36 @@ fn head_view(head: &str, id: &'static str) -> Html {
             html! { <span class={classes!("line", mark.then_some("notable"))}>{ line }</span> }
         });
     html! { <pre {id} class="head">{ for lines }</pre> }
+}
+
+/// `#hs-extensions`: what the browser offered in `Sec-WebSocket-Extensions`
+/// and what the relay answered (`data-deflate`: `accepted` or `declined`).
+fn extensions(session: &SessionWire, l: &Lesson) -> Html {
+    let offer = session
+        .request
+        .as_deref()
+        .and_then(|head| header_value(head, "Sec-WebSocket-Extensions"));
+    let (Some(offer), Some(response)) = (offer, session.response.as_deref()) else {
+        return Html::default();
+    };
+    let answer = header_value(response, "Sec-WebSocket-Extensions");
+    let outcome = if answer.is_some() {
+        "accepted"
+    } else {
+        "declined"
+    };
+    html! {
+        <div id="hs-extensions" class="extensions" data-deflate={outcome}>
+            <p>{ l.hs_deflate_offered }{ " " }<code>{ offer }</code></p>
+            <p>
+                if let Some(answer) = answer {
+                    { l.hs_deflate_accepted }{ " " }<code>{ answer }</code>
+                } else {
+                    { l.hs_deflate_declined }
+                }
+            </p>
+        </div>
+    }
 }
 
 /// The handshake viewer.
@@ -86,6 +117,7 @@ pub fn HandshakeView(props: &HandshakeProps) -> Html {
                 </div>
             </div>
             { accept.unwrap_or_default() }
+            { extensions(session, l) }
         </section>
     }
 }

@@ -259,6 +259,11 @@ const LESSON: Lesson = Lesson {
     hs_match: "match: the relay read this browser's key",
     hs_mismatch: "do not match",
     hs_waiting: "waiting for the response",
+    hs_deflate_offered: "The browser offered compression (permessage-deflate, RFC 7692):",
+    hs_deflate_declined:
+        "The relay did not accept it: its answer has no Sec-WebSocket-Extensions, so \
+        every frame travels uncompressed and the service's bytes reach the page exactly as sent.",
+    hs_deflate_accepted: "The relay accepted it, with:",
 
     fr_title: "Frames",
     fr_intro: "Every frame of your sessions as it was on the wire. Frames from the browser \

@@ -229,6 +229,11 @@ const LESSON: Lesson = Lesson {
     hs_match: "一致：relay 读取了这个浏览器的密钥",
     hs_mismatch: "不一致",
     hs_waiting: "等待响应",
+    hs_deflate_offered: "浏览器提出了压缩（permessage-deflate，RFC 7692）：",
+    hs_deflate_declined:
+        "relay 没有接受：它的响应里没有 Sec-WebSocket-Extensions，所以每一帧都不压缩，\
+        服务发出的字节原样到达页面。",
+    hs_deflate_accepted: "relay 接受了，参数是：",
 
     fr_title: "帧",
     fr_intro: "你的会话中每一帧在线路上的原样。浏览器发出的帧都带掩码（MASK = 1 和 4 字节\
