@@ -154,7 +154,21 @@ pub fn scan_doors() -> DoorsScan {
         .location()
         .hostname()
         .unwrap_or_default();
+    let location = gloo::utils::window().location();
+    // Only an https page has a mixed-content rule to show: ws:// to its own
+    // host, which the browser must refuse before connecting.
+    let mixed_content = (location.protocol().as_deref() == Ok("https:")).then(|| {
+        let host = location.host().unwrap_or_default();
+        match web_sys::WebSocket::new(&format!("ws://{host}/")) {
+            Err(err) => Some(crate::socket::js_error_text(&err)),
+            Ok(socket) => {
+                let _ = socket.close();
+                None
+            }
+        }
+    });
     DoorsScan {
+        mixed_content,
         tcp_socket: has("TCPSocket"),
         udp_socket: has("UDPSocket"),
         web_transport: has("WebTransport"),

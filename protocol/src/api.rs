@@ -64,6 +64,11 @@ pub struct LabInfo {
     pub bad_port: Option<u16>,
     /// Whether the relay offers wire taps.
     pub tap: bool,
+    /// The recorders listen on loopback only: a page served to another
+    /// machine cannot reach them, so it must not aim at them (it would aim
+    /// at the visitor's own machine).
+    #[serde(default)]
+    pub recorder_loopback: bool,
 }
 
 /// One TCP connection the recorder accepted, and every byte it received.

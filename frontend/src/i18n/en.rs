@@ -182,6 +182,10 @@ const LESSON: Lesson = Lesson {
         error: "could not be carried out",
     },
     lab_missing: "This relay runs without the lab (--no-lab), so there is no recorder to aim at.",
+    lab_unreachable: "This page comes from another host, and this relay's recorder listens on \
+        loopback only: aimed at it, your browser would be knocking on your own machine. The \
+        relay's operator can run it with --recorder-listen 0.0.0.0:7008 and open TCP port 7008 \
+        (and the bad port) to make this experiment work here.",
     browser_said: "Your browser reported",
     as_text: "as text",
     as_hex: "as hex",
@@ -555,6 +559,11 @@ const WHY: Why = Why {
         Origin check, so the same answer.",
     door_lna: "Local Network Access: Chrome asks the visitor before a page on a public site \
         reaches loopback or a private address (fetch since Chrome 142, WebSockets since 147).",
+    door_mixed: "Mixed content: this page came over https, and new WebSocket(\"ws://…\") throws \
+        before a byte leaves. A secure page reaches only wss:// (and https://) services: one more \
+        door a page does not have.",
+    refused: "refused:",
+    not_refused: "opened (not refused)",
     lna_here: |space| {
         let text = match space {
             AddressSpace::Loopback => {

@@ -69,6 +69,8 @@ pub struct Lesson {
     pub outcome: OutcomeLabels,
     /// The relay runs without the lab.
     pub lab_missing: &'static str,
+    /// The recorders are on loopback and this page is on another host.
+    pub lab_unreachable: &'static str,
     /// Label: what the browser reported.
     pub browser_said: &'static str,
     /// Label: the bytes as text.
@@ -269,7 +271,7 @@ impl Lesson {
     #[cfg(test)]
     pub(super) fn fixed(&self) -> Vec<&'static str> {
         every_string!(all = Lesson from self;
-            strings: question, question_lead, exp_title, exp_intro, run, running, lab_missing, browser_said, as_text, as_hex, recorder_nothing, highlight_note, nsa_title, nsa_claim, nsa_none, nsa_some, nsa_note, fetch_title, fetch_claim, fetch_lesson, ws_title, ws_claim, ws_lesson, close_code, close_reason, empty_reason, timed_out, bad_title, bad_claim, bad_unavailable, relay_title, relay_claim, relay_sent, relay_reply, relay_upstream, relay_same, relay_differs, wire_title, wire_intro, tap_off, tap_connecting, tap_ready, hs_title, hs_intro, hs_empty, hs_request, hs_response, hs_computed, hs_received, hs_match, hs_mismatch, hs_waiting, hs_deflate_offered, hs_deflate_declined, hs_deflate_accepted, fr_title, fr_intro, fr_empty, fr_up, fr_down, fr_pick, fr_mask_key, fr_no_mask, fr_wire_payload, fr_payload, fr_header, sbs_title, sbs_intro, sbs_ws, sbs_tcp, sbs_empty, cmp_title, cmp_intro, layers_title, layers_intro;
+            strings: question, question_lead, exp_title, exp_intro, run, running, lab_missing, lab_unreachable, browser_said, as_text, as_hex, recorder_nothing, highlight_note, nsa_title, nsa_claim, nsa_none, nsa_some, nsa_note, fetch_title, fetch_claim, fetch_lesson, ws_title, ws_claim, ws_lesson, close_code, close_reason, empty_reason, timed_out, bad_title, bad_claim, bad_unavailable, relay_title, relay_claim, relay_sent, relay_reply, relay_upstream, relay_same, relay_differs, wire_title, wire_intro, tap_off, tap_connecting, tap_ready, hs_title, hs_intro, hs_empty, hs_request, hs_response, hs_computed, hs_received, hs_match, hs_mismatch, hs_waiting, hs_deflate_offered, hs_deflate_declined, hs_deflate_accepted, fr_title, fr_intro, fr_empty, fr_up, fr_down, fr_pick, fr_mask_key, fr_no_mask, fr_wire_payload, fr_payload, fr_header, sbs_title, sbs_intro, sbs_ws, sbs_tcp, sbs_empty, cmp_title, cmp_intro, layers_title, layers_intro;
             other: nav, outcome, fr_cols, cmp_cols, cmp_rows, layers_cols, layers, layer_notes;
             skip: tap_lost, nsa_context, thrown, fetch_resolved, recorder_got, recorder_unavailable, bad_saw, relay_problem, fr_len, fr_close, fr_count, fr_detail, session_label, tap_event, dropped, tcp_chunk);
         all.extend(Outcome::ALL.map(|o| outcome.of(o)));

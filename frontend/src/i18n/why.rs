@@ -71,6 +71,12 @@ pub struct Why {
     pub door_wss: &'static str,
     /// Local Network Access.
     pub door_lna: &'static str,
+    /// `ws://` from an `https:` page: refused before a byte leaves.
+    pub door_mixed: &'static str,
+    /// The browser refused it (before the error's text).
+    pub refused: &'static str,
+    /// The browser let it open (it should not have).
+    pub not_refused: &'static str,
     /// Where this page is, as Local Network Access sees it.
     pub lna_here: fn(AddressSpace) -> String,
     /// No door is a raw socket.
@@ -84,7 +90,7 @@ impl Why {
     #[cfg(test)]
     pub(super) fn fixed(&self) -> Vec<&'static str> {
         every_string!(all = Why from self;
-            strings: consent_title, consent_claim, consent_unavailable, consent_relay_said, consent_origin, consent_status, consent_message, consent_silent, consent_tap_note, consent_hijack, consent_rebinding, mask_title, mask_claim, mask_input, mask_wire, mask_key, mask_hidden, mask_visible, mask_service, mask_same, mask_differs, mask_lesson, doors_title, doors_claim, present, absent, door_direct, door_webtransport, door_wss, door_lna, doors_none, doors_some;
+            strings: consent_title, consent_claim, consent_unavailable, consent_relay_said, consent_origin, consent_status, consent_message, consent_silent, consent_tap_note, consent_hijack, consent_rebinding, mask_title, mask_claim, mask_input, mask_wire, mask_key, mask_hidden, mask_visible, mask_service, mask_same, mask_differs, mask_lesson, doors_title, doors_claim, present, absent, door_direct, door_webtransport, door_wss, door_lna, door_mixed, refused, not_refused, doors_none, doors_some;
             other: ;
             skip: mask_problem, lna_here);
         all

@@ -159,6 +159,9 @@ const LESSON: Lesson = Lesson {
         error: "无法进行",
     },
     lab_missing: "这个 relay 没有启用实验室（--no-lab），没有可以连接的记录器。",
+    lab_unreachable: "本页来自另一台主机，而这个 relay 的记录器只监听回环地址：照着它连，你的浏览器敲的是你自己\
+        的机器。relay 的运营者可以用 --recorder-listen 0.0.0.0:7008 运行它，并开放 TCP 端口 7008（以及那个\
+        坏端口），这个实验就能在这里运行。",
     browser_said: "浏览器报告",
     as_text: "文本",
     as_hex: "十六进制",
@@ -497,6 +500,11 @@ const WHY: Why = Why {
     door_webtransport: "基于 HTTP/3 的流和数据报（2026 年起成为 Baseline），只能连到懂 \
         WebTransport 并且同意的服务器：是要经过同意的协议，不是原始套接字。",
     door_wss: "带 Promise 和背压的 WebSocket：协议、握手和 Origin 检查都一样，所以答案也一样。",
+    door_mixed:
+        "混合内容：本页经 https 加载，new WebSocket(\"ws://…\") 在一个字节都没发出之前就抛出异常。\
+        安全页面只能连 wss://（和 https://）服务：又一扇页面没有的门。",
+    refused: "已拒绝：",
+    not_refused: "已打开（没有被拒绝）",
     door_lna: "本地网络访问（Local Network Access）：公网网站上的页面要访问回环或私有地址之前，\
         Chrome 会先询问访问者（fetch 自 Chrome 142 起，WebSocket 自 147 起）。",
     lna_here: |space| {

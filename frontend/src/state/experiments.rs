@@ -257,6 +257,14 @@ impl Lab {
         }
     }
 
+    /// True when the recorders listen on loopback only and the page is on
+    /// `page_host`, not a loopback name: aiming at them would aim at the
+    /// visitor's own machine.
+    pub fn recorder_out_of_reach(&self, page_host: &str) -> bool {
+        matches!(self, Self::Ready(info) if info.recorder_loopback)
+            && super::why::AddressSpace::of_host(page_host) != super::why::AddressSpace::Loopback
+    }
+
     /// The bad port, when there is one.
     pub fn bad_port(&self) -> Option<u16> {
         match self {

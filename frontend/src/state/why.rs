@@ -197,6 +197,9 @@ pub struct DoorsScan {
     pub web_socket_stream: bool,
     /// Where this page was loaded from.
     pub space: AddressSpace,
+    /// On an `https:` page only: what `new WebSocket("ws://…")` did, the
+    /// error the browser threw (mixed content), or `None` if it opened.
+    pub mixed_content: Option<Option<String>>,
 }
 
 impl DoorsScan {

@@ -61,6 +61,7 @@ pub async fn start(recorder_listen: &str, shutdown: &CancellationToken) -> anyho
         recorder_port: Some(addr.port()),
         bad_port,
         tap: false,
+        recorder_loopback: addr.ip().is_loopback(),
     };
     Ok(Lab {
         target,

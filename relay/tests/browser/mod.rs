@@ -78,6 +78,11 @@ impl Browser {
     }
 
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// A browser started with `extra` command-line flags besides the usual ones.
+    pub async fn start_with(extra: &[&str]) -> Self {
         let port = super::common::closed_port();
         let driver =
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -90,7 +95,8 @@ impl Browser {
         wait_for_port(&format!("127.0.0.1:{port}"), Duration::from_secs(20)).await;
 
         let user_data = tempfile::tempdir().unwrap();
-        let args = [
+        let user_data_flag = format!("--user-data-dir={}", user_data.path().display());
+        let mut args = vec![
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -101,8 +107,9 @@ impl Browser {
             "--disable-component-update",
             "--disable-sync",
             "--window-size=1280,900",
-            &format!("--user-data-dir={}", user_data.path().display()),
+            &user_data_flag,
         ];
+        args.extend_from_slice(extra);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),

@@ -41,6 +41,16 @@ pub fn Doors() -> Html {
                             <td class="meaning">{ meaning }</td>
                         </tr>
                     }) }
+                    if let Some(mixed) = &scan.mixed_content {
+                        <tr class="door-mixed" data-refused={mixed.is_some().to_string()}>
+                            <th><code>{ "ws:// from https:" }</code></th>
+                            <td><code class="value">{ match mixed {
+                                Some(err) => format!("{} {err}", s.refused),
+                                None => s.not_refused.to_owned(),
+                            } }</code></td>
+                            <td class="meaning">{ s.door_mixed }</td>
+                        </tr>
+                    }
                     <tr class="door-lna" data-space={scan.space.name()}>
                         <th>{ "Local Network Access" }</th>
                         <td><code class="value">{ scan.space.name() }</code></td>

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::probe::{use_recorder_probe, WHOLE_HEAD};
-use super::{lab_missing, recorder_url, CaptureView, Experiment};
+use super::{direct_missing, recorder_url, CaptureView, Experiment};
 use crate::components::use_strings;
 use crate::hooks::use_lab;
 use crate::lab::fetch_probe;
@@ -47,7 +47,7 @@ pub fn FetchRaw() -> Html {
     html! {
         <Experiment id="exp-fetch" title={s.fetch_title} claim={s.fetch_claim} code={code}
             {outcome} running={probe.running} onrun={probe.onrun.clone()}
-            unavailable={lab_missing(&lab, port, s)}>
+            unavailable={direct_missing(&lab, port, s)}>
             { body.unwrap_or_default() }
         </Experiment>
     }

@@ -151,8 +151,26 @@ pub fn lab_missing(lab: &Lab, port: Option<u16>, s: &Lesson) -> Option<AttrValue
     (port.is_none() && *lab != Lab::Loading).then_some(AttrValue::Static(s.lab_missing))
 }
 
-/// The origin-relative host the page's experiments aim at: the recorder
-/// listens on loopback, like the relay that serves the page.
+/// Why an experiment that aims the browser straight at the recorder cannot
+/// run here: no lab, or a loopback-only recorder and a page from another host.
+pub fn direct_missing(lab: &Lab, port: Option<u16>, s: &Lesson) -> Option<AttrValue> {
+    lab_missing(lab, port, s).or_else(|| {
+        lab.recorder_out_of_reach(&page_hostname())
+            .then_some(AttrValue::Static(s.lab_unreachable))
+    })
+}
+
+/// The page's host name (`[::1]` for IPv6), the host the relay that served
+/// it, and so its recorders, are on.
+fn page_hostname() -> String {
+    gloo::utils::window()
+        .location()
+        .hostname()
+        .unwrap_or_default()
+}
+
+/// Where the page's direct experiments aim: the recorder's port on the
+/// page's own host.
 pub fn recorder_url(scheme: &str, port: u16, marker: &str) -> String {
-    format!("{scheme}://127.0.0.1:{port}/{marker}")
+    format!("{scheme}://{}:{port}/{marker}", page_hostname())
 }

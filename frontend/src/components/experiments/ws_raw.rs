@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::probe::{use_recorder_probe, WHOLE_HEAD};
-use super::{lab_missing, recorder_url, CaptureView, Experiment};
+use super::{direct_missing, recorder_url, CaptureView, Experiment};
 use crate::components::use_strings;
 use crate::hooks::use_lab;
 use crate::i18n::Lesson;
@@ -43,7 +43,7 @@ pub fn WsRaw() -> Html {
     html! {
         <Experiment id="exp-ws-raw" title={s.ws_title} claim={s.ws_claim} code={code}
             {outcome} running={probe.running} onrun={probe.onrun.clone()}
-            unavailable={lab_missing(&lab, port, s)}>
+            unavailable={direct_missing(&lab, port, s)}>
             { body.unwrap_or_default() }
         </Experiment>
     }

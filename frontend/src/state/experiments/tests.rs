@@ -116,7 +116,13 @@ fn notable_header_lines_are_marked() {
         recorder_port: Some(7008),
         bad_port: None,
         tap: true,
+        recorder_loopback: true,
     });
     assert_eq!((lab.recorder_port(), lab.bad_port()), (Some(7008), None));
     assert_eq!(Lab::Loading.recorder_port(), None);
+    // A loopback recorder is out of reach of a page on another host.
+    assert!(!lab.recorder_out_of_reach("127.0.0.1"));
+    assert!(!lab.recorder_out_of_reach("localhost"));
+    assert!(lab.recorder_out_of_reach("relay.example.com"));
+    assert!(!Lab::Loading.recorder_out_of_reach("relay.example.com"));
 }
