@@ -53,11 +53,13 @@ pub async fn poll_captures(
     }
 }
 
-/// True when a capture holds a whole HTTP head.
+/// True when a capture holds a whole HTTP head, or a whole TLS ClientHello
+/// (what an https page sends first).
 pub fn has_whole_head(captures: &[Capture]) -> bool {
-    captures
-        .iter()
-        .any(|c| c.bytes.windows(4).any(|w| w == b"\r\n\r\n"))
+    captures.iter().any(|c| {
+        c.bytes.windows(4).any(|w| w == b"\r\n\r\n")
+            || protocol::tls_hello::ClientHello::parse(&c.bytes).is_some()
+    })
 }
 
 fn typeof_of(value: &JsValue) -> String {

@@ -12,6 +12,7 @@ pub mod frame;
 pub mod handshake;
 pub mod scenarios;
 pub mod tap;
+pub mod tls_hello;
 pub mod wire;
 
 pub use api::{

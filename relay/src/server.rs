@@ -170,9 +170,12 @@ async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     })
 }
 
-/// What the recorder received in connections that carried `marker`.
+/// What the recorder received in connections that carried `marker` (and
+/// TLS ones from the asker's address, see `services::recorder`).
 async fn recorder_captures(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: axum::http::HeaderMap,
     Path(marker): Path<String>,
 ) -> Response {
     if !is_valid_marker(&marker) {
@@ -189,8 +192,10 @@ async fn recorder_captures(
         )
             .into_response();
     };
+    let requester =
+        crate::client_ip::client_ip(peer.addr.ip(), &headers, &state.config.trusted_proxies);
     Json(CaptureList {
-        captures: log.matching(&marker),
+        captures: log.matching(&marker, Some(requester)),
     })
     .into_response()
 }

@@ -150,10 +150,11 @@ async fn consent_masking_and_doors_in_both_languages() {
 /// knock on the visitor's own machine; the consent experiment has no other
 /// loopback name to try; and `ws://` from this https page is refused before
 /// a byte leaves (mixed content).
-#[tokio::test]
-async fn the_lessons_hold_on_a_page_served_over_tls_under_another_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let cert = common::TestCert::new(dir.path());
+/// A relay serving the page over TLS as `relay.test` with the echo and the
+/// recorder on `recorder_listen`, and a Chromium showing that page
+/// (`relay.test` mapped to 127.0.0.1, the test certificate accepted).
+async fn hosted_page(dir: &std::path::Path, recorder_listen: &str) -> (TestRelay, Browser) {
+    let cert = common::TestCert::new(dir);
     let config = relay::Config {
         dist_dir: Some(browser::built_page()),
         tls: Some(relay::tls::TlsFiles::new(&cert.cert_pem, &cert.key_pem)),
@@ -162,7 +163,7 @@ async fn the_lessons_hold_on_a_page_served_over_tls_under_another_name() {
     };
     let lab = relay::services::builtins::BuiltinListen {
         echo: Some("127.0.0.1:0".into()),
-        recorder: Some("127.0.0.1:0".into()),
+        recorder: Some(recorder_listen.into()),
         ..relay::services::builtins::BuiltinListen::none()
     };
     let (relay, _) = TestRelay::start_with_builtins(config, &lab).await;
@@ -173,6 +174,13 @@ async fn the_lessons_hold_on_a_page_served_over_tls_under_another_name() {
     .await;
     let page = format!("https://relay.test:{}/", relay.addr.port());
     browser.client.goto(&page).await.unwrap();
+    (relay, browser)
+}
+
+#[tokio::test]
+async fn the_lessons_hold_on_a_page_served_over_tls_under_another_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (relay, browser) = hosted_page(dir.path(), "127.0.0.1:0").await;
 
     browser.connect_to("echo").await;
     let url = format!("wss://relay.test:{}/ws/echo", relay.addr.port());
@@ -212,4 +220,32 @@ async fn the_lessons_hold_on_a_page_served_over_tls_under_another_name() {
         .wait_for_text("#exp-fetch .unavailable", "只监听回环地址")
         .await;
     browser.close().await;
+}
+
+/// Hosted with the recorder on every address: the direct experiments aim at
+/// the page's own host with https and wss, and the recorder's capture, a TLS
+/// ClientHello, is decoded in the page (the name asked for, in the clear).
+#[tokio::test]
+async fn an_https_page_aimed_at_the_raw_recorder_sends_a_tls_client_hello() {
+    let dir = tempfile::tempdir().unwrap();
+    let (relay, browser) = hosted_page(dir.path(), "0.0.0.0:0").await;
+    for (id, scheme) in [("exp-fetch", "https"), ("exp-ws-raw", "wss")] {
+        let code = browser.text_of(&format!("#{id} pre.code")).await;
+        assert!(
+            code.contains(&format!("{scheme}://relay.test:")),
+            "{id}: {code:?}"
+        );
+        assert_eq!(browser.run_experiment(id).await, "failed", "{id}");
+        let hello = browser.text_of(&format!("#{id} .tls-hello")).await;
+        assert!(
+            hello.contains("\"relay.test\"") && hello.contains("TLS 1.3"),
+            "{id}: {hello:?}"
+        );
+    }
+    browser.click("#lang-zh").await;
+    browser
+        .wait_for_text("#exp-fetch .tls-hello", "服务器名 “relay.test”")
+        .await;
+    browser.close().await;
+    drop(relay);
 }

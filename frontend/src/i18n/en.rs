@@ -362,6 +362,20 @@ const LESSON: Lesson = Lesson {
         };
         format!("The recorder on port {port} received {conns}, {bytes} bytes:")
     },
+    tls_hello: |name, alpn, tls13| {
+        let name = name.map_or("no name (an IP address)".to_owned(), |n| format!("\"{n}\""));
+        let alpn = if alpn.is_empty() {
+            "none".to_owned()
+        } else {
+            alpn.join(", ")
+        };
+        let version = if tls13 { "TLS 1.3" } else { "TLS 1.2 or older" };
+        format!(
+            "This page is https, so the browser began with a TLS ClientHello, not an HTTP \
+             request. In the clear: the server name {name}, the protocols offered ({alpn}), \
+             {version}. The recorder speaks no TLS, so the handshake fails: still no raw TCP."
+        )
+    },
     recorder_unavailable: |err| format!("Could not ask the recorder: {err}"),
     bad_saw: |port, n| match n {
         0 => format!(

@@ -242,6 +242,9 @@ pub struct Lesson {
     pub fetch_resolved: fn(&str, u16) -> String,
     /// The recorder on `port` got `connections` connections.
     pub recorder_got: fn(u16, usize, usize) -> String,
+    /// The capture is a TLS ClientHello: its server name, protocols offered,
+    /// and whether it offers TLS 1.3.
+    pub tls_hello: fn(Option<&str>, &[String], bool) -> String,
     /// The recorder could not be asked.
     pub recorder_unavailable: fn(&str) -> String,
     /// The bad port saw `n` connections.
@@ -273,7 +276,7 @@ impl Lesson {
         every_string!(all = Lesson from self;
             strings: question, question_lead, exp_title, exp_intro, run, running, lab_missing, lab_unreachable, browser_said, as_text, as_hex, recorder_nothing, highlight_note, nsa_title, nsa_claim, nsa_none, nsa_some, nsa_note, fetch_title, fetch_claim, fetch_lesson, ws_title, ws_claim, ws_lesson, close_code, close_reason, empty_reason, timed_out, bad_title, bad_claim, bad_unavailable, relay_title, relay_claim, relay_sent, relay_reply, relay_upstream, relay_same, relay_differs, wire_title, wire_intro, tap_off, tap_connecting, tap_ready, hs_title, hs_intro, hs_empty, hs_request, hs_response, hs_computed, hs_received, hs_match, hs_mismatch, hs_waiting, hs_deflate_offered, hs_deflate_declined, hs_deflate_accepted, fr_title, fr_intro, fr_empty, fr_up, fr_down, fr_pick, fr_mask_key, fr_no_mask, fr_wire_payload, fr_payload, fr_header, sbs_title, sbs_intro, sbs_ws, sbs_tcp, sbs_empty, cmp_title, cmp_intro, layers_title, layers_intro;
             other: nav, outcome, fr_cols, cmp_cols, cmp_rows, layers_cols, layers, layer_notes;
-            skip: tap_lost, nsa_context, thrown, fetch_resolved, recorder_got, recorder_unavailable, bad_saw, relay_problem, fr_len, fr_close, fr_count, fr_detail, session_label, tap_event, dropped, tcp_chunk);
+            skip: tap_lost, nsa_context, thrown, fetch_resolved, recorder_got, tls_hello, recorder_unavailable, bad_saw, relay_problem, fr_len, fr_close, fr_count, fr_detail, session_label, tap_event, dropped, tcp_chunk);
         all.extend(Outcome::ALL.map(|o| outcome.of(o)));
         all.extend(nav.iter().chain(fr_cols).chain(cmp_cols));
         all.extend(layers_cols.iter().chain(layers).chain(layer_notes));

@@ -332,6 +332,15 @@ const LESSON: Lesson = Lesson {
     recorder_got: |port, connections, bytes| {
         format!("端口 {port} 上的记录器收到 {connections} 个连接，共 {bytes} 字节：")
     },
+    tls_hello: |name, alpn, tls13| {
+        let name = name.map_or("没有名字（IP 地址）".to_owned(), |n| format!("“{n}”"));
+        let alpn = if alpn.is_empty() { "无".to_owned() } else { alpn.join("、") };
+        let version = if tls13 { "TLS 1.3" } else { "TLS 1.2 或更早" };
+        format!(
+            "本页是 https，所以浏览器先发出的是 TLS ClientHello，而不是 HTTP 请求。明文可见：服务器名 \
+             {name}，提供的协议（{alpn}），{version}。记录器不懂 TLS，握手失败：仍然没有原始 TCP。"
+        )
+    },
     recorder_unavailable: |err| format!("无法查询记录器：{err}"),
     bad_saw: |port, n| match n {
         0 => format!("监听端口 {port} 的记录器没有看到任何连接：一个字节都没有离开浏览器。"),

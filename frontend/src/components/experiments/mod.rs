@@ -137,6 +137,9 @@ pub fn CaptureView(props: &CaptureViewProps) -> Html {
                 <span class="capture-count" data-count={count.to_string()} hidden=true>{ count }</span>
                 { summary }
             </p>
+            if let Some(hello) = protocol::tls_hello::ClientHello::parse(&bytes) {
+                <p class="tls-hello">{ (s.tls_hello)(hello.server_name.as_deref(), &hello.alpn, hello.offers_tls13) }</p>
+            }
             if count > 0 {
                 <crate::components::byte_dump::ByteDump {bytes} text_class="captured" highlight=true />
                 <p class="note">{ s.highlight_note }</p>
@@ -170,7 +173,14 @@ fn page_hostname() -> String {
 }
 
 /// Where the page's direct experiments aim: the recorder's port on the
-/// page's own host.
+/// page's own host, with `https`/`wss` instead of `http`/`ws` on an https
+/// page (which may not fetch plain `http:`: mixed content).
 pub fn recorder_url(scheme: &str, port: u16, marker: &str) -> String {
+    let secure = gloo::utils::window().location().protocol().as_deref() == Ok("https:");
+    let scheme = match (scheme, secure) {
+        ("http", true) => "https",
+        ("ws", true) => "wss",
+        (scheme, _) => scheme,
+    };
     format!("{scheme}://{}:{port}/{marker}", page_hostname())
 }
