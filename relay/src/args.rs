@@ -200,8 +200,15 @@ mod tests {
     fn demos_redis_is_the_old_name_of_scenarios_redis() {
         for flag in ["--scenarios-redis", "--demos-redis"] {
             let args = Args::try_parse_from(["relay", flag, "redis://h:1"]).unwrap();
-            assert_eq!(args.scenarios_redis.as_deref(), Some("redis://h:1"), "{flag}");
+            assert_eq!(
+                args.scenarios_redis.as_deref(),
+                Some("redis://h:1"),
+                "{flag}"
+            );
         }
-        assert_eq!(Args::try_parse_from(["relay"]).unwrap().scenarios_redis, None);
+        assert_eq!(
+            Args::try_parse_from(["relay"]).unwrap().scenarios_redis,
+            None
+        );
     }
 }

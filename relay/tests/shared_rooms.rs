@@ -43,7 +43,10 @@ impl Redis {
         let redis = Self { child, port };
         let end = tokio::time::Instant::now() + DEADLINE;
         while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(tokio::time::Instant::now() < end, "redis-server did not start");
+            assert!(
+                tokio::time::Instant::now() < end,
+                "redis-server did not start"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         redis
@@ -252,8 +255,21 @@ async fn chat_and_lamp_are_shared_by_two_relays() {
     // And a relay started after the change reads it from Redis.
     let c = start_relay(Some(&url), &dir.path().join("c.log"));
     redis.wait_for_subscribers(3).await;
-    let mut lamp_c = Client::tcp(c.service_addr("lamp")).await;
-    assert_eq!(lamp_c.line().await, on);
+    // It reads the state just after subscribing: a client this early may
+    // still see the default, so ask again until the deadline.
+    let end = tokio::time::Instant::now() + DEADLINE;
+    let mut lamp_c = loop {
+        let mut client = Client::tcp(c.service_addr("lamp")).await;
+        let first = client.line().await;
+        if first == on {
+            break client;
+        }
+        assert!(
+            tokio::time::Instant::now() < end,
+            "relay C never showed the lamp switched before it started: {first:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     // Switched on C, seen on A.
     lamp_c.send("OFF").await;
     lamp_a
@@ -330,8 +346,18 @@ async fn without_the_flag_each_relay_has_its_own_room() {
 fn a_malformed_redis_url_stops_the_start() {
     let output = Command::new(env!("CARGO_BIN_EXE_relay"))
         .args(["--listen", "127.0.0.1:0", "--no-echo", "--no-lab"])
-        .args(["--chat-listen", "127.0.0.1:0", "--quotes-listen", "127.0.0.1:0"])
-        .args(["--game-listen", "127.0.0.1:0", "--lamp-listen", "127.0.0.1:0"])
+        .args([
+            "--chat-listen",
+            "127.0.0.1:0",
+            "--quotes-listen",
+            "127.0.0.1:0",
+        ])
+        .args([
+            "--game-listen",
+            "127.0.0.1:0",
+            "--lamp-listen",
+            "127.0.0.1:0",
+        ])
         .args(["--demos-redis", "http://not-redis"])
         .output()
         .unwrap();

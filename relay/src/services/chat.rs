@@ -189,7 +189,10 @@ impl Member {
             .members
             .iter()
             .any(|(id, n)| *id != self.id && n.eq_ignore_ascii_case(new));
-        let taken_elsewhere = state.remote.iter().any(|(_, n)| n.eq_ignore_ascii_case(new));
+        let taken_elsewhere = state
+            .remote
+            .iter()
+            .any(|(_, n)| n.eq_ignore_ascii_case(new));
         if taken_here || taken_elsewhere {
             return Err(format!("nick {new} is taken"));
         }
@@ -313,7 +316,11 @@ mod tests {
         assert_eq!(first.rename("Carol"), Err("nick Carol is taken".into()));
         room.receive(7, "* carol left");
         assert_eq!(first.rename("carol"), Ok(()));
-        assert_eq!(room.names(), ["carol", "guest-3"], "/who lists this relay's visitors");
+        assert_eq!(
+            room.names(),
+            ["carol", "guest-3"],
+            "/who lists this relay's visitors"
+        );
         room.receive(7, "two\nlines");
         room.receive(7, "not a chat line");
     }

@@ -209,7 +209,10 @@ mod tests {
         theirs.apply(&command);
         let body = encode(&Stamped {
             lamp: theirs,
-            version: Version { stamp_ms, instance: from },
+            version: Version {
+                stamp_ms,
+                instance: from,
+            },
         });
         lamp.merge(from, &body);
     }

@@ -20,7 +20,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    banner_line, builtin_target, chat, game, lamp, line::clock_seed, quotes,
+    banner_line, builtin_target, chat, game, lamp,
+    line::clock_seed,
+    quotes,
     shared::{self, SharedRoom},
 };
 use crate::targets::Target;
@@ -112,11 +114,7 @@ pub async fn start(
     shutdown: &CancellationToken,
 ) -> anyhow::Result<Scenarios> {
     // A malformed URL is refused before any port is taken.
-    let link = listen
-        .redis
-        .as_deref()
-        .map(shared::Link::new)
-        .transpose()?;
+    let link = listen.redis.as_deref().map(shared::Link::new).transpose()?;
     let publisher = link.as_ref().map(shared::Link::publisher);
     let chat_listener = bind("chat", &listen.chat).await?;
     let quotes_listener = bind("quotes", &listen.quotes).await?;

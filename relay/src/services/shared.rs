@@ -392,7 +392,10 @@ mod tests {
             publisher.publish("chat", format!("line {n}"), false);
         }
         assert_eq!(publisher.dropped(), 10);
-        assert_ne!(link.publisher().instance(), Link::new("redis://h").unwrap().publisher().instance());
+        assert_ne!(
+            link.publisher().instance(),
+            Link::new("redis://h").unwrap().publisher().instance()
+        );
     }
 
     #[test]
