@@ -170,6 +170,7 @@ impl Link {
                 backoff = MIN_BACKOFF;
             }
             if let Err(err) = result {
+                tracing::debug!(err = %format!("{err:#}"), ?backoff, "redis link down; retrying");
                 // Said once per outage, not on every failed attempt.
                 if connected || !was_down {
                     tracing::warn!(
