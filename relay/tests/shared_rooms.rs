@@ -67,13 +67,27 @@ impl Redis {
         let Ok(mut conn) = client.get_multiplexed_async_connection().await else {
             return -1;
         };
-        let reply: Vec<(String, i64)> = redis::cmd("PUBSUB")
+        // -1 while Redis does not answer (stalled, or gone).
+        let reply: redis::RedisResult<Vec<(String, i64)>> = redis::cmd("PUBSUB")
             .arg("NUMSUB")
             .arg("relay:scenarios:chat")
             .query_async(&mut conn)
+            .await;
+        reply.map_or(-1, |counts| counts[0].1)
+    }
+
+    /// Makes Redis answer nobody for `millis` (`CLIENT PAUSE`): connected,
+    /// but stalled, as a Redis that is swapping or stuck is.
+    async fn stall(&self, millis: u64) {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let () = redis::cmd("CLIENT")
+            .arg("PAUSE")
+            .arg(millis)
+            .arg("ALL")
+            .query_async(&mut conn)
             .await
             .unwrap();
-        reply[0].1
     }
 
     /// Waits until `n` relays listen on the chat room's channel.
@@ -433,6 +447,73 @@ async fn a_relay_outlives_its_redis_and_shares_again_when_it_is_back() {
     nc_b.until("<guest-1> redis is back").await;
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("redis is back"), "{text}");
+}
+
+/// Waits until the log at `log` says `text`.
+async fn wait_for_log(log: &Path, text: &str) -> String {
+    let end = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let log = std::fs::read_to_string(log).unwrap();
+        if log.contains(text) {
+            return log;
+        }
+        assert!(
+            tokio::time::Instant::now() < end,
+            "no {text:?} in the log:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_redis_costs_dropped_lines_not_memory_or_the_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let redis = Redis::start(closed_port()).await;
+    let url = redis.url();
+    let log = dir.path().join("a.log");
+    let mut a = start_relay(Some(&url), &log);
+    redis.wait_for_subscribers(1).await;
+    let mut speaker = Client::tcp(a.service_addr("chat")).await;
+    joined_as(&mut speaker).await;
+    let mut listener = Client::tcp(a.service_addr("chat")).await;
+    joined_as(&mut listener).await;
+    let rss_before = a.rss_kib();
+
+    redis.stall(6_000).await;
+    // Far more lines than the relay queues for Redis (1,024), each of which
+    // the local room still hears.
+    for n in 0..3_000 {
+        speaker.send(&format!("said while redis stalls {n}")).await;
+    }
+    listener
+        .until("<guest-1> said while redis stalls 2999")
+        .await;
+    let text = wait_for_log(&log, "scenario messages not shared").await;
+    let dropped = text
+        .lines()
+        .filter(|l| l.contains("scenario messages not shared"))
+        .filter_map(|l| {
+            l.split("dropped=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum::<u64>();
+    assert!(dropped >= 3_000 - 1_024 - 1, "dropped {dropped}:\n{text}");
+    let grown = a.rss_kib().saturating_sub(rss_before);
+    eprintln!("3,000 lines while redis stalled: {dropped} dropped, RSS +{grown} KiB");
+    assert!(grown < 16 * 1024, "the relay grew by {grown} KiB");
+    assert!(a.is_running());
+    // Once Redis answers again, the room is shared again.
+    let b = start_relay(Some(&url), &dir.path().join("b.log"));
+    redis.wait_for_subscribers(2).await;
+    let mut on_b = Client::tcp(b.service_addr("chat")).await;
+    joined_as(&mut on_b).await;
+    wait_for_log(&log, "redis is back").await;
+    speaker.send("after the stall").await;
+    on_b.until("<guest-1> after the stall").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
