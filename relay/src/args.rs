@@ -62,6 +62,17 @@ pub struct Args {
     #[arg(long, alias = "no-demos")]
     pub no_scenarios: bool,
 
+    /// Share the chat room and the lamp with every relay given the same
+    /// Redis, e.g. `redis://127.0.0.1:6379` (pub/sub; several relays behind
+    /// a load balancer then have one room). `--demos-redis` is the old name.
+    #[arg(
+        long,
+        alias = "demos-redis",
+        value_name = "redis://HOST:PORT",
+        conflicts_with = "no_scenarios"
+    )]
+    pub scenarios_redis: Option<String>,
+
     /// Address of the chat room service (target `chat`).
     #[arg(long, default_value = scenarios::CHAT_LISTEN, value_name = "HOST:PORT")]
     pub chat_listen: String,
@@ -183,5 +194,21 @@ mod tests {
             assert!(args.no_scenarios, "{flag}");
         }
         assert!(!Args::try_parse_from(["relay"]).unwrap().no_scenarios);
+    }
+
+    #[test]
+    fn demos_redis_is_the_old_name_of_scenarios_redis() {
+        for flag in ["--scenarios-redis", "--demos-redis"] {
+            let args = Args::try_parse_from(["relay", flag, "redis://h:1"]).unwrap();
+            assert_eq!(
+                args.scenarios_redis.as_deref(),
+                Some("redis://h:1"),
+                "{flag}"
+            );
+        }
+        assert_eq!(
+            Args::try_parse_from(["relay"]).unwrap().scenarios_redis,
+            None
+        );
     }
 }

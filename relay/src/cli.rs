@@ -158,6 +158,7 @@ fn builtin_listen(args: &Args) -> BuiltinListen {
             quotes: args.quotes_listen.clone(),
             game: args.game_listen.clone(),
             lamp: args.lamp_listen.clone(),
+            redis: args.scenarios_redis.clone(),
             ..ScenarioListen::default()
         }),
     }

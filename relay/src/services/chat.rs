@@ -3,16 +3,22 @@
 //! nick, and everything said is broadcast to everyone, the speaker included.
 //! See [`protocol::scenarios::chat`] for the lines.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex, MutexGuard},
+};
 
 use protocol::scenarios::{
-    chat::{parse_command, Command, ServerLine},
+    chat::{parse_command, parse_server_line, Command, ServerLine},
     missed_note,
 };
 use tokio::{io, net::TcpStream, sync::broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::line::{Event, LineConn, BROADCAST_CAPACITY};
+use super::{
+    line::{Event, LineConn, BROADCAST_CAPACITY},
+    shared::{Publisher, SharedRoom, MAX_BODY_BYTES},
+};
 
 /// What the page shows next to the `chat` target.
 pub const DESCRIPTION: &str = "demo: a chat room shared by browsers and nc (/nick, /who, /quit)";
@@ -21,6 +27,8 @@ pub const DESCRIPTION: &str = "demo: a chat room shared by browsers and nc (/nic
 pub struct ChatRoom {
     state: Mutex<RoomState>,
     tx: broadcast::Sender<Arc<str>>,
+    /// Other relays' visitors hear this room's lines, and it theirs.
+    shared: Option<Publisher>,
 }
 
 #[derive(Default)]
@@ -29,23 +37,58 @@ struct RoomState {
     next_guest: u64,
     /// `(member id, name)` in order of arrival.
     members: Vec<(u64, String)>,
+    /// `(relay instance, name)` of the visitors other relays announced, so
+    /// that names stay unique across relays (as far as news travels); at
+    /// most [`MAX_REMOTE_NAMES`], the oldest forgotten first.
+    remote: VecDeque<(u64, String)>,
 }
+
+/// Names of other relays' visitors remembered at most.
+const MAX_REMOTE_NAMES: usize = 1024;
 
 impl RoomState {
     fn name_taken(&self, name: &str) -> bool {
         self.members
             .iter()
+            .chain(self.remote.iter())
             .any(|(_, n)| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Keeps track of who is where, from another relay's line.
+    fn hear(&mut self, from: u64, line: &ServerLine) {
+        let forget = |remote: &mut VecDeque<(u64, String)>, name: &str| {
+            remote.retain(|(relay, n)| !(*relay == from && n == name));
+        };
+        match line {
+            ServerLine::Joined { name } => {
+                if self.remote.len() == MAX_REMOTE_NAMES {
+                    self.remote.pop_front();
+                }
+                self.remote.push_back((from, name.clone()));
+            }
+            ServerLine::Renamed { old, new } => {
+                forget(&mut self.remote, old);
+                self.remote.push_back((from, new.clone()));
+            }
+            ServerLine::Left { name } => forget(&mut self.remote, name),
+            _ => {}
+        }
     }
 }
 
 impl ChatRoom {
     /// An empty room.
     pub fn new() -> Arc<Self> {
+        Self::with_shared(None)
+    }
+
+    /// An empty room whose lines `shared` also carries to other relays.
+    pub fn with_shared(shared: Option<Publisher>) -> Arc<Self> {
         let (tx, _) = broadcast::channel(BROADCAST_CAPACITY);
         Arc::new(Self {
             state: Mutex::new(RoomState::default()),
             tx,
+            shared,
         })
     }
 
@@ -79,12 +122,39 @@ impl ChatRoom {
     /// Sends a line to everyone. Call with the state locked, so lines go out
     /// in the order the room changed; sending never waits.
     fn announce(&self, line: ServerLine) {
+        let line: Arc<str> = line.to_string().into();
+        if let Some(shared) = &self.shared {
+            shared.publish(ROOM, line.to_string(), false);
+        }
         // No receivers only means the room is empty.
-        let _ = self.tx.send(line.to_string().into());
+        let _ = self.tx.send(line);
     }
 
     fn lock(&self) -> MutexGuard<'_, RoomState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The room's name among the shared rooms.
+const ROOM: &str = "chat";
+
+impl SharedRoom for ChatRoom {
+    fn name(&self) -> &'static str {
+        ROOM
+    }
+
+    /// A line said in the room on another relay: heard here as it was said.
+    fn receive(&self, from: u64, line: &str) {
+        if line.len() > MAX_BODY_BYTES || line.contains(['\r', '\n']) {
+            return;
+        }
+        let Ok(parsed) = parse_server_line(line) else {
+            return;
+        };
+        let mut state = self.lock();
+        state.hear(from, &parsed);
+        // No receivers only means nobody here is in the room.
+        let _ = self.tx.send(line.into());
     }
 }
 
@@ -115,11 +185,15 @@ impl Member {
         if old == new {
             return Err(format!("you are already {new}"));
         }
-        if state
+        let taken_here = state
             .members
             .iter()
-            .any(|(id, n)| *id != self.id && n.eq_ignore_ascii_case(new))
-        {
+            .any(|(id, n)| *id != self.id && n.eq_ignore_ascii_case(new));
+        let taken_elsewhere = state
+            .remote
+            .iter()
+            .any(|(_, n)| n.eq_ignore_ascii_case(new));
+        if taken_here || taken_elsewhere {
             return Err(format!("nick {new} is taken"));
         }
         if let Some(member) = state.members.iter_mut().find(|(id, _)| *id == self.id) {
@@ -227,6 +301,28 @@ mod tests {
             ]
         );
         assert_eq!(room.names(), ["alice"]);
+    }
+
+    #[test]
+    fn names_heard_from_other_relays_are_taken_until_they_leave() {
+        let room = ChatRoom::new();
+        room.receive(7, "* guest-1 joined");
+        room.receive(7, "* guest-1 is now carol");
+        room.receive(7, "* guest-2 joined");
+        let (first, _rx) = room.join();
+        assert_eq!(first.name(), "guest-1", "carol's old name is free again");
+        let (second, _rx2) = room.join();
+        assert_eq!(second.name(), "guest-3");
+        assert_eq!(first.rename("Carol"), Err("nick Carol is taken".into()));
+        room.receive(7, "* carol left");
+        assert_eq!(first.rename("carol"), Ok(()));
+        assert_eq!(
+            room.names(),
+            ["carol", "guest-3"],
+            "/who lists this relay's visitors"
+        );
+        room.receive(7, "two\nlines");
+        room.receive(7, "not a chat line");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod line;
 pub mod quotes;
 pub mod recorder;
 pub mod scenarios;
+pub mod shared;
 
 use std::{net::SocketAddr, time::Duration};
 

@@ -2,6 +2,10 @@
 //! game, remote control), started together; the line plumbing they share is
 //! in `line`.
 //!
+//! With a Redis URL the chat room and the lamp are shared with every other
+//! relay given the same one (see `shared`); the quotes and the game stay
+//! per relay.
+//!
 //! Each service keeps its shared state behind a `std::sync::Mutex` held only
 //! for quick, non-blocking work, and fans changes out over a bounded
 //! `tokio::sync::broadcast` channel. Every connection task writes only to its
@@ -15,7 +19,12 @@ use protocol::scenarios::targets;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::{banner_line, builtin_target, chat, game, lamp, line::clock_seed, quotes};
+use super::{
+    banner_line, builtin_target, chat, game, lamp,
+    line::clock_seed,
+    quotes,
+    shared::{self, SharedRoom},
+};
 use crate::targets::Target;
 
 /// Where each scenario service listens, and how fast the quotes moves.
@@ -31,6 +40,9 @@ pub struct ScenarioListen {
     pub lamp: String,
     /// Time between two quotes from the quotes.
     pub quote_interval: Duration,
+    /// Share the chat room and the lamp with other relays through this
+    /// Redis (`redis://HOST:PORT`); `None` keeps them to this relay.
+    pub redis: Option<String>,
 }
 
 /// Default address of the chat room.
@@ -51,6 +63,7 @@ impl Default for ScenarioListen {
             game: GAME_LISTEN.into(),
             lamp: LAMP_LISTEN.into(),
             quote_interval: quotes::DEFAULT_QUOTE_INTERVAL,
+            redis: None,
         }
     }
 }
@@ -100,6 +113,9 @@ pub async fn start(
     listen: &ScenarioListen,
     shutdown: &CancellationToken,
 ) -> anyhow::Result<Scenarios> {
+    // A malformed URL is refused before any port is taken.
+    let link = listen.redis.as_deref().map(shared::Link::new).transpose()?;
+    let publisher = link.as_ref().map(shared::Link::publisher);
     let chat_listener = bind("chat", &listen.chat).await?;
     let quotes_listener = bind("quotes", &listen.quotes).await?;
     let game_listener = bind("game", &listen.game).await?;
@@ -123,7 +139,12 @@ pub async fn start(
         banner.push(banner_line(name, addr));
     }
 
-    let room = chat::ChatRoom::new();
+    let room = chat::ChatRoom::with_shared(publisher.clone());
+    let lamp = lamp::Lamp::with_shared(publisher);
+    if let Some(link) = link {
+        let rooms: Vec<Arc<dyn SharedRoom>> = vec![room.clone(), lamp.clone()];
+        link.spawn(rooms, shutdown.clone());
+    }
     tokio::spawn(super::serve(
         "chat",
         chat_listener,
@@ -145,7 +166,6 @@ pub async fn start(
         shutdown.clone(),
         move |stream, token| game::handle(stream, token, arena.clone()),
     ));
-    let lamp = lamp::Lamp::new();
     tokio::spawn(super::serve(
         "lamp",
         lamp_listener,

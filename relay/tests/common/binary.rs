@@ -12,6 +12,8 @@ use std::{
 pub struct RelayProcess {
     pub child: Child,
     pub addr: SocketAddr,
+    /// The banner's lines, `playground:` to `targets:`.
+    pub banner: Vec<String>,
     /// Kept open: the relay prints to it after its first line.
     _stdout: BufReader<ChildStdout>,
 }
@@ -57,9 +59,19 @@ impl RelayProcess {
             .or_else(|| banner.trim().strip_prefix("playground:    https://"))
             .and_then(|rest| rest.trim_end_matches('/').parse().ok())
             .unwrap_or_else(|| panic!("no address in the relay's banner {banner:?}"));
+        // The rest of the banner was written with its first line.
+        let mut lines = vec![banner.trim_end().to_owned()];
+        while !lines.last().is_some_and(|l| l.starts_with("targets:")) {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            lines.push(line.trim_end().to_owned());
+        }
         Self {
             child,
             addr,
+            banner: lines,
             _stdout: stdout,
         }
     }
@@ -73,6 +85,19 @@ impl RelayProcess {
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmRSS in /proc/PID/status")
+    }
+
+    /// The address the banner gives for `service`, e.g. `chat:   nc 127.0.0.1 7009`.
+    pub fn service_addr(&self, service: &str) -> SocketAddr {
+        let label = format!("{service}:");
+        self.banner
+            .iter()
+            .find_map(|line| {
+                let rest = line.strip_prefix(&label)?.trim().strip_prefix("nc ")?;
+                let (host, port) = rest.split_once(' ')?;
+                format!("{host}:{port}").parse().ok()
+            })
+            .unwrap_or_else(|| panic!("no {service} in the banner {:?}", self.banner))
     }
 
     /// True while the process runs.
