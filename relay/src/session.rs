@@ -342,26 +342,10 @@ async fn run_session(
     let shutdown = &state.shutdown;
     let report = match upstream {
         Upstream::Tcp(stream) => {
-            let (read, write) = stream.into_split();
-            bridge(
-                socket,
-                StreamRead::new(read),
-                StreamWrite(write),
-                &options,
-                shutdown,
-            )
-            .await
+            bridge_stream(socket, stream.into_split(), &options, shutdown).await
         }
         Upstream::Unix(stream) => {
-            let (read, write) = stream.into_split();
-            bridge(
-                socket,
-                StreamRead::new(read),
-                StreamWrite(write),
-                &options,
-                shutdown,
-            )
-            .await
+            bridge_stream(socket, stream.into_split(), &options, shutdown).await
         }
         Upstream::Udp(udp, to) => {
             let (read, write) = Datagrams::new(udp, to, state.metrics.foreign_datagrams()).split();
@@ -380,4 +364,25 @@ async fn run_session(
         error,
         reason: report.end.to_string(),
     });
+}
+
+/// [`bridge`] to a byte stream's read and write halves.
+async fn bridge_stream<R, W>(
+    socket: WebSocket,
+    (read, write): (R, W),
+    options: &BridgeOptions,
+    shutdown: &tokio_util::sync::CancellationToken,
+) -> crate::bridge::BridgeReport
+where
+    R: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    bridge(
+        socket,
+        StreamRead::new(read),
+        StreamWrite(write),
+        options,
+        shutdown,
+    )
+    .await
 }

@@ -269,6 +269,17 @@ impl Client {
 }
 
 /// A chat client's name, from its welcome line.
+/// Redis, its URL, and two relays sharing their rooms through it (logging
+/// into `dir`), once both have subscribed.
+async fn two_relays_sharing(dir: &Path) -> (Redis, String, RelayProcess, RelayProcess) {
+    let redis = Redis::start(closed_port()).await;
+    let url = redis.url();
+    let a = start_relay(Some(&url), &dir.join("a.log"));
+    let b = start_relay(Some(&url), &dir.join("b.log"));
+    redis.wait_for_subscribers(2).await;
+    (redis, url, a, b)
+}
+
 async fn joined_as(client: &mut Client) -> String {
     let welcome = client.line().await;
     welcome
@@ -281,11 +292,7 @@ async fn joined_as(client: &mut Client) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_and_lamp_are_shared_by_two_relays() {
     let dir = tempfile::tempdir().unwrap();
-    let redis = Redis::start(closed_port()).await;
-    let url = redis.url();
-    let a = start_relay(Some(&url), &dir.path().join("a.log"));
-    let b = start_relay(Some(&url), &dir.path().join("b.log"));
-    redis.wait_for_subscribers(2).await;
+    let (redis, url, a, b) = two_relays_sharing(dir.path()).await;
 
     // A page on relay A, a page and an nc user on relay B.
     let mut page_a = Client::ws(&a, "chat").await;
@@ -364,11 +371,7 @@ async fn chat_and_lamp_are_shared_by_two_relays() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitors_balanced_by_nginx_onto_two_relays_share_one_room() {
     let dir = tempfile::tempdir().unwrap();
-    let redis = Redis::start(closed_port()).await;
-    let url = redis.url();
-    let a = start_relay(Some(&url), &dir.path().join("a.log"));
-    let b = start_relay(Some(&url), &dir.path().join("b.log"));
-    redis.wait_for_subscribers(2).await;
+    let (_redis, _url, a, b) = two_relays_sharing(dir.path()).await;
     let nginx = Nginx::start(&[a.addr, b.addr]).await;
 
     let mut first = Client::ws_at(nginx.addr, "chat").await;
