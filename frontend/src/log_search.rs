@@ -73,7 +73,10 @@ impl Matcher {
                 .ok()
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0) as u32;
-            let len = found.get(0).as_string().map_or(0, |m| m.encode_utf16().count()) as u32;
+            let len = found
+                .get(0)
+                .as_string()
+                .map_or(0, |m| m.encode_utf16().count()) as u32;
             if len == 0 {
                 // An empty match: step past it, or exec finds it forever.
                 self.re.set_last_index(self.re.last_index() + 1);

@@ -138,13 +138,23 @@ async fn search_marks_counts_and_moves_between_matches() {
     click(&root, "#next-match").await;
     assert_eq!(text(&root, "#match-count"), "1 of 2 matches");
     let current = find(&root, ".entry.current");
-    assert_eq!(current.get_attribute("aria-current").as_deref(), Some("true"));
+    assert_eq!(
+        current.get_attribute("aria-current").as_deref(),
+        Some("true")
+    );
     assert_eq!(text(&current, ".text"), "+PONG\\r\\n");
     click(&root, "#next-match").await;
     assert_eq!(text(&root, "#match-count"), "2 of 2 matches");
-    assert_eq!(text(&find(&root, ".entry.current"), ".text"), "\\xff\\0PONG");
+    assert_eq!(
+        text(&find(&root, ".entry.current"), ".text"),
+        "\\xff\\0PONG"
+    );
     click(&root, "#next-match").await;
-    assert_eq!(text(&root, "#match-count"), "1 of 2 matches", "wraps around");
+    assert_eq!(
+        text(&root, "#match-count"),
+        "1 of 2 matches",
+        "wraps around"
+    );
     click(&root, "#prev-match").await;
     assert_eq!(text(&root, "#match-count"), "2 of 2 matches");
 
@@ -155,7 +165,10 @@ async fn search_marks_counts_and_moves_between_matches() {
     click(&root, "#search-case").await;
     assert_eq!(text(&root, "#match-count"), "No matches");
     assert!(find_all(&root, ".entry").is_empty());
-    assert!(root.query_selector("#prev-match[disabled]").unwrap().is_some());
+    assert!(root
+        .query_selector("#prev-match[disabled]")
+        .unwrap()
+        .is_some());
 }
 
 #[wasm_bindgen_test]
@@ -178,7 +191,9 @@ async fn a_regex_filters_and_an_invalid_one_says_why() {
         "{message}"
     );
     assert_eq!(
-        find(&root, "#log-search").get_attribute("aria-invalid").as_deref(),
+        find(&root, "#log-search")
+            .get_attribute("aria-invalid")
+            .as_deref(),
         Some("true")
     );
     assert_eq!(dirs(&root).len(), 6);
@@ -232,7 +247,10 @@ fn exports_write_what_the_filter_shows() {
     let field = |row: u32, key: &str| js_sys::Reflect::get(&rows.get(row), &key.into()).unwrap();
     assert_eq!(field(0, "text").as_string().as_deref(), Some("+PONG\r\n"));
     assert_eq!(field(0, "dir").as_string().as_deref(), Some("in"));
-    assert_eq!(field(1, "hex").as_string().as_deref(), Some("ff 00 50 4f 4e 47"));
+    assert_eq!(
+        field(1, "hex").as_string().as_deref(),
+        Some("ff 00 50 4f 4e 47")
+    );
     assert_eq!(field(1, "frame").as_string().as_deref(), Some("binary"));
 
     // In Chinese, the text export speaks Chinese; the JSON keys stay.

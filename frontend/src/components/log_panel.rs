@@ -87,11 +87,8 @@ pub fn LogPanel(props: &LogPanelProps) -> Html {
     };
     let onentry = {
         let (notice, log) = (notice.clone(), props.log.clone());
-        let (connected, onsend, onload) = (
-            props.connected,
-            props.onsend.clone(),
-            props.onload.clone(),
-        );
+        let (connected, onsend, onload) =
+            (props.connected, props.onsend.clone(), props.onload.clone());
         Callback::from(move |(action, id): (EntryAction, u64)| {
             let Some(entry) = log.entries().find(|e| e.id == id) else {
                 return;
@@ -101,7 +98,11 @@ pub fn LogPanel(props: &LogPanelProps) -> Html {
             };
             match action {
                 EntryAction::CopyHex => {
-                    let (hex, len, notice) = (format_hex(&message.head), message.head.len(), notice.clone());
+                    let (hex, len, notice) = (
+                        format_hex(&message.head),
+                        message.head.len(),
+                        notice.clone(),
+                    );
                     spawn_local(async move {
                         let said = match copy_text(&hex).await {
                             Ok(()) => (s.tools.copied)(len),

@@ -47,7 +47,10 @@ pub fn LogTools(props: &LogToolsProps) -> Html {
         let (query, onquery) = (q.clone(), props.onquery.clone());
         let onchange = Callback::from(move |e: Event| {
             let mut next = query.clone();
-            set(&mut next, e.target_unchecked_into::<HtmlInputElement>().checked());
+            set(
+                &mut next,
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            );
             onquery.emit(next);
         });
         html! {
