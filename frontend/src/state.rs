@@ -13,6 +13,7 @@ pub mod composer;
 mod conn;
 pub mod experiments;
 mod log;
+pub mod log_query;
 pub mod why;
 pub mod window;
 pub mod wiretap;

@@ -55,10 +55,10 @@ fn state_with_messages(n: usize) -> State {
 async fn log_shows_each_message_as_text_and_hex() {
     let root = mount_point();
     let state = state_with_messages(2);
-    let props = LogViewProps {
+    let props = yew::props!(LogViewProps {
         log: state.log.clone(),
         onclear: Callback::noop(),
-    };
+    });
     Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
 
@@ -80,10 +80,10 @@ async fn a_long_log_renders_only_its_window() {
     let root = mount_point();
     let state = state_with_messages(LOG_WINDOW + 20);
     let total = state.log.total();
-    let props = LogViewProps {
+    let props = yew::props!(LogViewProps {
         log: state.log.clone(),
         onclear: Callback::noop(),
-    };
+    });
     Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
 
@@ -181,10 +181,10 @@ async fn a_scrolled_up_log_renders_only_what_is_near_the_view() {
     let root = mount_point();
     let n = LOG_WINDOW + 20;
     let state = state_with_lines(n);
-    let props = LogViewProps {
+    let props = yew::props!(LogViewProps {
         log: state.log.clone(),
         onclear: Callback::noop(),
-    };
+    });
     Renderer::<LogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     let log = find(&root, "#log");

@@ -66,6 +66,7 @@ async fn composer(connected: bool) -> (Element, Rc<RefCell<Vec<Payload>>>) {
     let props = ComposerProps {
         connected,
         onsend: Callback::from(move |payload| sink.borrow_mut().push(payload)),
+        load: None,
     };
     Renderer::<Composer>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

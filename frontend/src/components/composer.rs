@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::{saved_messages::SavedMessages, use_strings};
 use crate::hex::format_hex;
 use crate::saved::SavedMessage;
-use crate::state::composer::{ComposerAction, ComposerState, Eol, Mode};
+use crate::state::composer::{ComposerAction, ComposerLoad, ComposerState, Eol, Mode};
 use crate::state::Payload;
 
 /// How many bytes the preview shows before it cuts off.
@@ -72,6 +72,9 @@ pub struct ComposerProps {
     pub connected: bool,
     /// Called with each message to send.
     pub onsend: Callback<Payload>,
+    /// A message to put in the composer (replacing what is there).
+    #[prop_or_default]
+    pub load: Option<ComposerLoad>,
 }
 
 /// `textarea#composer`, `select#mode` (`text`/`hex`), `select#eol`
@@ -82,6 +85,22 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let s = use_strings();
     let state = use_reducer(ComposerState::default);
     let area = use_node_ref();
+    {
+        let (dispatcher, area) = (state.dispatcher(), area.clone());
+        use_effect_with(props.load.clone(), move |load| {
+            if let Some(load) = load {
+                dispatcher.dispatch(ComposerAction::Load {
+                    text: load.text.clone(),
+                    mode: load.mode,
+                    eol: load.eol,
+                });
+                if let Some(area) = area.cast::<HtmlTextAreaElement>() {
+                    // Focus is a convenience; a refusal changes nothing else.
+                    let _ = area.focus();
+                }
+            }
+        });
+    }
 
     let send = {
         let state = state.clone();

@@ -4,11 +4,12 @@
 use yew::prelude::*;
 
 use super::{
-    use_strings, Composer, DatagramPanel, FrameInspector, HandshakeView, HowItWorks, LogView,
+    use_strings, Composer, DatagramPanel, FrameInspector, HandshakeView, HowItWorks, LogPanel,
     SideBySide, Status, TargetPicker, TokenField,
 };
 use crate::hooks::{use_lab, use_session, use_wire_tap};
 use crate::i18n::Lesson;
+use crate::state::composer::ComposerLoad;
 use crate::state::experiments::Lab;
 use crate::state::wiretap::TapLink;
 use crate::state::Targets;
@@ -48,6 +49,12 @@ pub fn Console() -> Html {
         .as_ref()
         .and_then(|session| session.target.as_deref())
         .is_some_and(is_udp);
+    // The log's Resend, while not connected, fills the composer.
+    let load = use_state(|| None::<ComposerLoad>);
+    let onload = {
+        let load = load.clone();
+        Callback::from(move |next: ComposerLoad| load.set(Some(next)))
+    };
     html! {
         <div id="console" class="console">
             <HowItWorks />
@@ -81,13 +88,15 @@ pub fn Console() -> Html {
                         <p id="tap-status" class="tap-status" data-link={link}>{ note }</p>
                     }
                     <h2 class="compose-title">{ s.compose }</h2>
-                    <Composer connected={state.conn.is_open()} onsend={session.onsend.clone()} />
+                    <Composer connected={state.conn.is_open()} onsend={session.onsend.clone()}
+                        load={(*load).clone()} />
                     if datagrams {
                         <DatagramPanel connected={state.conn.is_open()} log={state.log.clone()}
                             onsend={session.onsend.clone()} />
                     }
                 </section>
-                <LogView log={state.log.clone()} onclear={session.onclear.clone()} />
+                <LogPanel log={state.log.clone()} onclear={session.onclear.clone()}
+                    connected={state.conn.is_open()} onsend={session.onsend.clone()} {onload} />
             </main>
             <section id="wire" class="wire" aria-labelledby="wire-title">
                 <h2 id="wire-title">{ l.wire_title }</h2>

@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::log_entry::LogEntry;
+use super::log_entry::{EntryAction, LogEntry};
 use super::use_strings;
+use crate::log_search::Matcher;
 use crate::state::window::{row_at, Slice};
 use crate::state::{Entry, Log};
 
@@ -31,6 +33,9 @@ pub const OVERSCAN_PX: f64 = 400.0;
 /// Height assumed for an entry not measured yet, until some are (then their
 /// mean): about a one-line message with its hex.
 const GUESS_ENTRY_PX: f64 = 64.0;
+
+/// How far below the top of the log a match moved to is shown, CSS pixels.
+const JUMP_MARGIN_PX: f64 = 24.0;
 
 /// Height of the log assumed before it has been read.
 const GUESS_VIEWPORT_PX: f64 = 600.0;
@@ -76,6 +81,24 @@ pub struct LogViewProps {
     pub log: Log,
     /// Called when the visitor presses Clear.
     pub onclear: Callback<()>,
+    /// The entries to show, when a filter picked them; else every kept one.
+    #[prop_or_default]
+    pub shown: Option<Rc<Vec<Rc<Entry>>>>,
+    /// The search, whose matches the entries mark.
+    #[prop_or_default]
+    pub marks: Option<Matcher>,
+    /// The id of the match the visitor moved to.
+    #[prop_or_default]
+    pub current: Option<u64>,
+    /// Bumped to scroll [`LogViewProps::current`] into view.
+    #[prop_or_default]
+    pub jump: u64,
+    /// A message's button was pressed: which, and the entry's id.
+    #[prop_or_default]
+    pub onentry: Callback<(EntryAction, u64)>,
+    /// Shown between the heading and the entries (the log's tools).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// `#log`: one `.entry` per message or event with `data-dir` = `out` | `in`
@@ -94,9 +117,29 @@ pub fn LogView(props: &LogViewProps) -> Html {
     let scroll = use_mut_ref(Scroll::default);
     // Scrolled up, every scroll and measurement renders the slice anew.
     let rerender = use_force_update();
+    let kept: Rc<Vec<Rc<Entry>>> = props
+        .shown
+        .clone()
+        .unwrap_or_else(|| Rc::new(props.log.entries().collect()));
+    {
+        // Moving to a match: read from there, as if scrolled up to it.
+        let (scroll, following, rerender) = (scroll.clone(), following.clone(), rerender.clone());
+        let current = props.current;
+        use_effect_with(props.jump, move |jump| {
+            if let (true, Some(id)) = (*jump > 0, current) {
+                scroll.borrow_mut().anchor = Some(Anchor {
+                    id,
+                    offset_px: JUMP_MARGIN_PX,
+                });
+                following.set(false);
+                rerender.force_update();
+            }
+        });
+    }
     {
         let (scroller, scroll) = (scroller.clone(), scroll.clone());
-        use_effect_with((props.log.total(), *following), move |(_, following)| {
+        let key = (props.log.total(), kept.len(), *following);
+        use_effect_with(key, move |(_, _, following)| {
             let Some(el) = scroller.cast::<Element>() else {
                 return;
             };
@@ -111,7 +154,7 @@ pub fn LogView(props: &LogViewProps) -> Html {
     let onscroll = {
         let (scroller, list, scroll) = (scroller.clone(), list.clone(), scroll.clone());
         let (following, rerender) = (following.clone(), rerender.clone());
-        let log = props.log.clone();
+        let kept = kept.clone();
         Callback::from(move |_: Event| {
             let (Some(el), Some(list)) = (scroller.cast::<Element>(), list.cast::<Element>())
             else {
@@ -131,7 +174,6 @@ pub fn LogView(props: &LogViewProps) -> Html {
                 // Hold still what the visitor now looks at while the entries
                 // around it are rendered in place of the others.
                 measure(&list, &mut scroll.heights);
-                let kept: Vec<Rc<Entry>> = log.entries().collect();
                 let heights = scroll.heights_of(&kept);
                 scroll.anchor = anchor_in(&el, &list, &kept, &heights);
                 scroll.viewport_px = Some(f64::from(el.client_height()));
@@ -144,12 +186,24 @@ pub fn LogView(props: &LogViewProps) -> Html {
     };
     let onclear = props.onclear.reform(|_| ());
 
+    let onclick = {
+        let onentry = props.onentry.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(pressed) = pressed_action(&e) {
+                onentry.emit(pressed);
+            }
+        })
+    };
+
     let hidden = props.log.hidden();
-    let kept: Vec<Rc<Entry>> = props.log.entries().collect();
     let row = |i: usize| {
         let entry = &kept[i];
         let prev_at_ms = i.checked_sub(1).map(|p| kept[p].at_ms);
-        html! { <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms} /> }
+        let current = props.current == Some(entry.id);
+        html! {
+            <LogEntry key={entry.id} entry={entry.clone()} {prev_at_ms}
+                marks={props.marks.clone()} {current} />
+        }
     };
     let (above, entries, held) = if *following {
         let above = kept.len().saturating_sub(FOLLOW_TAIL);
@@ -238,20 +292,32 @@ pub fn LogView(props: &LogViewProps) -> Html {
                     { s.clear_log }
                 </button>
             </div>
+            { props.children.clone() }
             <div id="log" class="log" ref={scroller} {onscroll} tabindex="0">
                 if hidden > 0 {
                     <p id="log-hidden" class="log-hidden">{ (s.hidden_entries)(hidden) }</p>
                 }
                 if props.log.total() == 0 {
                     <p class="log-empty">{ s.log_empty }</p>
+                } else if kept.is_empty() {
+                    <p id="log-none" class="log-empty">{ s.tools.none_shown }</p>
                 }
                 if above > 0 {
                     <p id="log-above" class="log-hidden">{ (s.entries_above)(above) }</p>
                 }
-                <ol class="entries" ref={list}>{ entries }</ol>
+                <ol class="entries" ref={list} {onclick}>{ entries }</ol>
             </div>
         </section>
     }
+}
+
+/// Which message button a click in the list pressed, and its entry's id.
+fn pressed_action(e: &MouseEvent) -> Option<(EntryAction, u64)> {
+    let target: Element = e.target()?.dyn_into().ok()?;
+    let button = target.closest("button[data-action]").ok()??;
+    let action = EntryAction::from_value(&button.get_attribute("data-action")?)?;
+    let entry = button.closest("li.entry").ok()??;
+    Some((action, entry.get_attribute("data-id")?.parse().ok()?))
 }
 
 /// Stands in for entries not in the DOM.

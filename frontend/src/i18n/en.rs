@@ -4,7 +4,7 @@
 //! in the order of the structs that name them, so a translator reads it
 //! side by side with `zh.rs`.
 
-use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings, Why};
+use super::{CompareRow, Lesson, LogTools, OutcomeLabels, Saved, Scenarios, Strings, Why};
 use crate::hex::HexError;
 use crate::state::why::AddressSpace;
 use crate::state::TargetsError;
@@ -146,8 +146,59 @@ pub(super) const EN: Strings = Strings {
     lesson: &LESSON,
     scenarios: &SCENARIOS,
     saved: &SAVED,
+    tools: &TOOLS,
     why: &WHY,
     datagrams: &super::datagrams::EN,
+};
+
+const TOOLS: LogTools = LogTools {
+    toolbar: "Filter, search and export the log",
+    show: "Show",
+    show_sent: "Sent",
+    show_received: "Received",
+    show_events: "Events",
+    search: "Search",
+    search_placeholder: "text in the log",
+    search_hint: "Enter: next match, Shift+Enter: previous",
+    regex: "Regex",
+    match_case: "Match case",
+    only_matching: "Only matches",
+    prev_match: "Previous match",
+    next_match: "Next match",
+    none_shown: "No entry matches the filter.",
+    export_text: "Export text",
+    export_json: "Export JSON",
+    export_hint: "Download the entries shown (the filter applies)",
+    copy_hex: "Copy hex",
+    resend: "Resend",
+    resend_hint: "Send this message again; not connected, put it in the composer",
+    resend_truncated: "Only the first 4096 bytes of this message were kept: it cannot be resent.",
+    resent_to_composer: "Not connected: the message is in the composer. Connect and press Send.",
+    resent: "Sent again.",
+    copied: |n| {
+        if n == 1 {
+            "Copied 1 byte as hex.".to_owned()
+        } else {
+            format!("Copied {n} bytes as hex.")
+        }
+    },
+    copy_failed: |reason| format!("The browser did not let the page copy: {reason}"),
+    matches: |current, total| match (current, total) {
+        (_, 0) => "No matches".to_owned(),
+        (Some(i), 1) => format!("{i} of 1 match"),
+        (Some(i), n) => format!("{i} of {n} matches"),
+        (None, 1) => "1 match".to_owned(),
+        (None, n) => format!("{n} matches"),
+    },
+    bad_regex: |reason| format!("Invalid regular expression: {reason}. The log is not filtered."),
+    exported: |n, format| {
+        if n == 1 {
+            format!("Exported 1 entry as {format}.")
+        } else {
+            format!("Exported {n} entries as {format}.")
+        }
+    },
+    export_failed: |reason| format!("The download could not start: {reason}"),
 };
 
 const SAVED: Saved = Saved {

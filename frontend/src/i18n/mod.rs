@@ -3,7 +3,7 @@
 //! hold no literals of their own.
 
 use crate::hex::HexError;
-use crate::state::{CloseInfo, TargetsError};
+use crate::state::{CloseInfo, SendError, SysEvent, TargetsError};
 
 /// For the tests that check every language has every string: destructures
 /// `$value` (a strings struct, by reference) in full, so that a field added
@@ -28,6 +28,7 @@ mod lang;
 pub mod lesson;
 pub mod saved;
 pub mod scenarios;
+pub mod tools;
 pub mod why;
 mod zh;
 
@@ -37,6 +38,7 @@ pub use lang::Lang;
 pub use lesson::{CompareRow, Lesson, OutcomeLabels};
 pub use saved::Saved;
 pub use scenarios::Scenarios;
+pub use tools::LogTools;
 pub use why::Why;
 use zh::ZH;
 
@@ -182,6 +184,8 @@ pub struct Strings {
     pub scenarios: &'static Scenarios,
     /// The composer's saved messages.
     pub saved: &'static Saved,
+    /// The log's filter, search, export, copy and resend.
+    pub tools: &'static LogTools,
     /// The experiments that show why: consent, masking, the other doors.
     pub why: &'static Why,
     /// The UDP lesson: datagrams through the relay, a DNS query.
@@ -207,6 +211,20 @@ impl Strings {
             text.push_str(self.abnormal_explained);
         }
         text
+    }
+
+    /// A connection event as the log says it.
+    pub fn sys_text(&self, event: &SysEvent) -> String {
+        match event {
+            SysEvent::Connecting { url } => (self.sys_connecting)(url),
+            SysEvent::Opened => self.sys_opened.to_owned(),
+            SysEvent::Closing => self.sys_closing.to_owned(),
+            SysEvent::Closed(info) => self.close_text(info),
+            SysEvent::Error => self.sys_error.to_owned(),
+            SysEvent::OpenFailed { reason } => (self.sys_open_failed)(reason),
+            SysEvent::SendFailed(SendError::NotOpen) => self.send_not_open.to_owned(),
+            SysEvent::SendFailed(SendError::Browser(reason)) => (self.sys_send_failed)(reason),
+        }
     }
 }
 

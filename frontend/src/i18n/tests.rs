@@ -9,7 +9,7 @@ impl Strings {
         every_string!(all = Strings from self;
             strings: title, tagline, language, how_title, how_browser, how_websocket, how_relay, how_tcp, how_service, how_note, connection, target, targets_loading, retry, token, token_hint, connect, disconnect, status, status_idle, status_connecting, status_open, abnormal_explained, compose, mode, mode_text, mode_hex, eol, eol_none, eol_lf, eol_crlf, placeholder_text, placeholder_hex, send, send_hint, examples, not_open, nothing_to_send, log, clear_log, log_empty, frame_text, frame_binary, dir_out, dir_in, dir_sys, sys_opened, sys_closing, sys_error, send_not_open, closed;
             other: ;
-            skip: targets_error, hidden_entries, entries_above, entry_count, byte_count, more_bytes, preview, hex_error, close_name, sys_connecting, sys_open_failed, sys_send_failed, lesson, scenarios, saved, why, datagrams);
+            skip: targets_error, hidden_entries, entries_above, entry_count, byte_count, more_bytes, preview, hex_error, close_name, sys_connecting, sys_open_failed, sys_send_failed, lesson, scenarios, saved, tools, why, datagrams);
         all
     }
 }
@@ -24,6 +24,7 @@ fn every_language_has_every_string() {
             .chain(s.lesson.fixed())
             .chain(s.scenarios.fixed())
             .chain(s.saved.fixed())
+            .chain(s.tools.fixed())
             .chain(s.why.fixed())
             .chain(s.datagrams.fixed());
         for (i, text) in all.enumerate() {
@@ -51,6 +52,7 @@ fn every_language_has_every_string() {
         ]
         .into_iter()
         .chain(s.scenarios.formatted())
+        .chain(s.tools.formatted())
         .chain(s.why.formatted())
         .chain(s.datagrams.formatted());
         for text in formatted {
@@ -108,6 +110,14 @@ fn languages_differ() {
         .fixed()
         .into_iter()
         .zip(zh.datagrams.fixed())
+        .filter(|(a, b)| a == b)
+        .collect();
+    assert!(same.is_empty(), "untranslated: {same:?}");
+    let same: Vec<_> = en
+        .tools
+        .fixed()
+        .into_iter()
+        .zip(zh.tools.fixed())
         .filter(|(a, b)| a == b)
         .collect();
     assert!(same.is_empty(), "untranslated: {same:?}");

@@ -4,7 +4,7 @@
 //! in the order of the structs that name them, so a translator reads it
 //! side by side with `en.rs`.
 
-use super::{CompareRow, Lesson, OutcomeLabels, Saved, Scenarios, Strings, Why};
+use super::{CompareRow, Lesson, LogTools, OutcomeLabels, Saved, Scenarios, Strings, Why};
 use crate::hex::HexError;
 use crate::state::why::AddressSpace;
 use crate::state::TargetsError;
@@ -126,8 +126,45 @@ pub(super) const ZH: Strings = Strings {
     lesson: &LESSON,
     scenarios: &SCENARIOS,
     saved: &SAVED,
+    tools: &TOOLS,
     why: &WHY,
     datagrams: &super::datagrams::ZH,
+};
+
+const TOOLS: LogTools = LogTools {
+    toolbar: "筛选、搜索和导出日志",
+    show: "显示",
+    show_sent: "已发送",
+    show_received: "已接收",
+    show_events: "事件",
+    search: "搜索",
+    search_placeholder: "日志中的文字",
+    search_hint: "回车：下一个匹配，Shift+回车：上一个",
+    regex: "正则",
+    match_case: "区分大小写",
+    only_matching: "只看匹配",
+    prev_match: "上一个匹配",
+    next_match: "下一个匹配",
+    none_shown: "没有符合筛选条件的条目。",
+    export_text: "导出文本",
+    export_json: "导出 JSON",
+    export_hint: "下载当前显示的条目（按筛选条件）",
+    copy_hex: "复制十六进制",
+    resend: "重发",
+    resend_hint: "再次发送这条消息；未连接时放进编辑框",
+    resend_truncated: "这条消息只保留了前 4096 个字节，无法重发。",
+    resent_to_composer: "未连接：消息已放进编辑框。连接后点“发送”。",
+    resent: "已再次发送。",
+    copied: |n| format!("已复制 {n} 个字节的十六进制。"),
+    copy_failed: |reason| format!("浏览器不允许页面复制：{reason}"),
+    matches: |current, total| match (current, total) {
+        (_, 0) => "无匹配".to_owned(),
+        (Some(i), n) => format!("第 {i} 个，共 {n} 个匹配"),
+        (None, n) => format!("{n} 个匹配"),
+    },
+    bad_regex: |reason| format!("正则表达式无效：{reason}。日志未筛选。"),
+    exported: |n, format| format!("已导出 {n} 个条目（{format}）。"),
+    export_failed: |reason| format!("无法开始下载：{reason}"),
 };
 
 const SAVED: Saved = Saved {

@@ -191,6 +191,21 @@ pub struct ComposerState {
     pub last_sent: Option<String>,
 }
 
+/// A message put in the composer from outside it (the log's Resend while
+/// not connected). `seq` tells one request from the next, even for the
+/// same message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposerLoad {
+    /// Increases with every request.
+    pub seq: u64,
+    /// The text (hex digits in hex mode).
+    pub text: String,
+    /// Its mode.
+    pub mode: Mode,
+    /// Its line ending.
+    pub eol: Eol,
+}
+
 /// Every change to [`ComposerState`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComposerAction {

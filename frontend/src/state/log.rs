@@ -76,6 +76,20 @@ impl Message {
     pub fn truncated(&self) -> bool {
         self.head.len() < self.len
     }
+
+    /// The message as it was sent or received, to send again; `None` when
+    /// only its first bytes were kept.
+    pub fn payload(&self) -> Option<Payload> {
+        if self.truncated() {
+            return None;
+        }
+        Some(if self.text {
+            // A text frame is UTF-8 (the browser checks); kept whole, so is this.
+            Payload::Text(String::from_utf8_lossy(&self.head).into_owned())
+        } else {
+            Payload::Binary(self.head.clone())
+        })
+    }
 }
 
 /// One line of the log.
