@@ -29,23 +29,7 @@ use common::{bubbling, find, find_all, mount_point, text};
 /// A session to echo that sent `PING` and `hello`, and got back `+PONG` and
 /// the binary bytes `ff 00 PONG`.
 fn state() -> State {
-    let mut state = State::default();
-    state.apply(Action::TargetsLoaded(Ok(vec![protocol::TargetInfo {
-        name: "echo".into(),
-        description: String::new(),
-        builtin: true,
-        needs_token: false,
-        datagrams: false,
-    }])));
-    state.apply(Action::Connect {
-        url: "ws://127.0.0.1:8080/ws/echo".into(),
-        at_ms: 1_000,
-    });
-    let session = state.session_id().expect("connect starts a session");
-    state.apply(Action::Opened {
-        session,
-        at_ms: 1_010,
-    });
+    let (mut state, session) = common::open_echo_session();
     let messages: [(bool, Payload); 4] = [
         (true, Payload::Text("PING\r\n".into())),
         (false, Payload::Binary(b"+PONG\r\n".to_vec())),

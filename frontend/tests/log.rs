@@ -19,23 +19,7 @@ use common::{bubbling, find, find_all, mount_point, sleep_ms, text};
 
 /// A state whose session is open and that received `n` binary messages.
 fn state_with_messages(n: usize) -> State {
-    let mut state = State::default();
-    state.apply(Action::TargetsLoaded(Ok(vec![protocol::TargetInfo {
-        name: "echo".into(),
-        description: String::new(),
-        builtin: true,
-        needs_token: false,
-        datagrams: false,
-    }])));
-    state.apply(Action::Connect {
-        url: "ws://127.0.0.1:8080/ws/echo".into(),
-        at_ms: 1_000,
-    });
-    let session = state.session_id().expect("connect starts a session");
-    state.apply(Action::Opened {
-        session,
-        at_ms: 1_010,
-    });
+    let (mut state, session) = common::open_echo_session();
     state.apply(Action::Sent {
         session,
         at_ms: 1_020,

@@ -1,4 +1,4 @@
-//! DOM helpers shared by the component tests (run in headless Chromium).
+//! DOM helpers and states shared by the component tests (run in headless Chromium).
 #![allow(dead_code)]
 
 use wasm_bindgen::JsCast;
@@ -59,4 +59,28 @@ pub fn bubbling(kind: &str) -> web_sys::Event {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     web_sys::Event::new_with_event_init_dict(kind, &init).expect("create an event")
+}
+
+/// A state with the target list loaded (just `echo`) and a session to it
+/// open (connected at 1,000 ms, opened at 1,010 ms), and that session's id.
+pub fn open_echo_session() -> (frontend::state::State, u64) {
+    use frontend::state::{Action, State};
+    let mut state = State::default();
+    state.apply(Action::TargetsLoaded(Ok(vec![protocol::TargetInfo {
+        name: "echo".into(),
+        description: String::new(),
+        builtin: true,
+        needs_token: false,
+        datagrams: false,
+    }])));
+    state.apply(Action::Connect {
+        url: "ws://127.0.0.1:8080/ws/echo".into(),
+        at_ms: 1_000,
+    });
+    let session = state.session_id().expect("connect starts a session");
+    state.apply(Action::Opened {
+        session,
+        at_ms: 1_010,
+    });
+    (state, session)
 }
