@@ -188,7 +188,7 @@ impl Findings {
         let audits: Vec<String> = self
             .audits
             .iter()
-            .map(|a| format!("{:?}", a.replace('\t', " ")))
+            .map(|a| json_string(&a.replace('\t', " ")))
             .collect();
         let bytes = if self.bytes.is_empty() {
             "null".to_owned()
@@ -201,6 +201,24 @@ impl Findings {
             audits.join(",")
         )
     }
+}
+
+/// `s` as a JSON string literal. Rust's `{:?}` is not JSON: it writes
+/// `\u{a0}` for the no-break space Lighthouse puts in "2.1 s".
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn load_average() -> String {
@@ -298,5 +316,13 @@ mod tests {
         assert!(md.contains("250 KB"), "{md}");
         assert!(md.contains("`meta-description`"), "{md}");
         assert!(findings.json().contains("\"performance\":{\"median\":0.95"));
+    }
+
+    #[test]
+    fn audit_titles_are_json_strings() {
+        assert_eq!(
+            json_string("LCP 2.1\u{a0}s \"q\" a\\b\nc\u{1}"),
+            "\"LCP 2.1\u{a0}s \\\"q\\\" a\\\\b\\nc\\u0001\""
+        );
     }
 }
