@@ -20,11 +20,13 @@ pub fn App() -> Html {
                 <div class="page">
                     <Header {lang} {onlang} />
                     <Question />
-                    <Experiments />
-                    // Below the first screen: built after it is painted.
-                    <Deferred after_ms={0}><Console /></Deferred>
-                    <Deferred after_ms={1}><Scenarios /></Deferred>
-                    <Deferred after_ms={2}><Comparison /><Layers /></Deferred>
+                    // Below the first screen: built after it is painted, a
+                    // section per task so that no task blocks for long.
+                    <Deferred after_ms={0}><Experiments /></Deferred>
+                    <Deferred after_ms={1}><Console /></Deferred>
+                    <Deferred after_ms={2}><Scenarios /></Deferred>
+                    <Deferred after_ms={3}><Comparison /></Deferred>
+                    <Deferred after_ms={4}><Layers /></Deferred>
                 </div>
             </LabProvider>
         </ContextProvider<Lang>>

@@ -10,6 +10,7 @@ use protocol::tap::{TapEvent, TapRecord, TapSource};
 use wasm_bindgen::JsValue;
 
 use crate::browser::{deadline_in, Mailbox};
+use crate::json;
 use crate::lab::{open_own_tap, open_session, socket_probe, OwnTap, STEP_DEADLINE_MS};
 use crate::socket::{page_origin, with_tap, ws_url, ws_url_here, SocketEvent};
 use crate::state::why::{
@@ -59,7 +60,12 @@ async fn refusal_on(tap: &OwnTap) -> Option<RelayWord> {
             reason,
             origin,
             message,
-        }) = TapRecord::decode(&bytes).ok().and_then(|r| r.event())
+        }) = TapRecord::decode(&bytes)
+            .ok()
+            .filter(|record| record.source == TapSource::Event)
+            // The browser's JSON (json.rs): `TapRecord::event` would bring
+            // serde_json's parser into the page.
+            .and_then(|record| json::from_slice(&record.bytes).ok())
         else {
             continue;
         };

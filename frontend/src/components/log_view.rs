@@ -139,11 +139,13 @@ pub fn LogView(props: &LogViewProps) -> Html {
     {
         let (scroller, scroll) = (scroller.clone(), scroll.clone());
         let key = (props.log.total(), kept.len(), *following);
-        use_effect_with(key, move |(_, _, following)| {
+        use_effect_with(key, move |(total, _, following)| {
             let Some(el) = scroller.cast::<Element>() else {
                 return;
             };
-            if *following {
+            // An empty log has nothing to scroll to, and reading its height
+            // would force a layout of the whole page while it is being built.
+            if *following && *total > 0 {
                 let mut scroll = scroll.borrow_mut();
                 el.set_scroll_top(el.scroll_height());
                 scroll.set_top = Some(el.scroll_top());

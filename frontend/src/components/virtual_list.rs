@@ -46,7 +46,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         // Follow new rows while at the bottom.
         let (scroller, stick, scroll_top) = (scroller.clone(), stick.clone(), scroll_top.clone());
         use_effect_with(props.len, move |len| {
-            if *stick.borrow() {
+            // Nothing to follow yet: reading the scroll position would force
+            // a layout of the whole page while it is being built.
+            if *len > 0 && *stick.borrow() {
                 if let Some(el) = scroller.cast::<Element>() {
                     let bottom = u32::try_from(viewport.bottom_px(*len)).unwrap_or(u32::MAX);
                     el.set_scroll_top(i32::try_from(bottom).unwrap_or(i32::MAX));
