@@ -25,6 +25,7 @@ pub mod scenarios;
 pub mod share;
 pub mod socket;
 pub mod state;
+pub mod tap_event;
 pub mod why_lab;
 
 pub use app::App;

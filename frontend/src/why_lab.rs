@@ -10,13 +10,13 @@ use protocol::tap::{TapEvent, TapRecord, TapSource};
 use wasm_bindgen::JsValue;
 
 use crate::browser::{deadline_in, Mailbox};
-use crate::json;
 use crate::lab::{open_own_tap, open_session, socket_probe, OwnTap, STEP_DEADLINE_MS};
 use crate::socket::{page_origin, with_tap, ws_url, ws_url_here, SocketEvent};
 use crate::state::why::{
     other_loopback, AddressSpace, ConsentResult, DoorsScan, MaskingResult, RelayWord,
 };
 use crate::state::Payload;
+use crate::tap_event;
 
 /// The relay under the page's other loopback name, if it has one:
 /// `ws://localhost:8080/ws/recorder` for a page on `127.0.0.1:8080`.
@@ -63,9 +63,9 @@ async fn refusal_on(tap: &OwnTap) -> Option<RelayWord> {
         }) = TapRecord::decode(&bytes)
             .ok()
             .filter(|record| record.source == TapSource::Event)
-            // The browser's JSON (json.rs): `TapRecord::event` would bring
-            // serde_json's parser into the page.
-            .and_then(|record| json::from_slice(&record.bytes).ok())
+            // Not `TapRecord::event`: it would bring serde_json's parser into
+            // the page (tap_event.rs).
+            .and_then(|record| tap_event::from_slice(&record.bytes))
         else {
             continue;
         };

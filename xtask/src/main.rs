@@ -7,6 +7,7 @@ mod bench;
 mod conformance;
 mod fuzz;
 mod lighthouse;
+mod page;
 mod setup;
 mod sh;
 mod soak;
@@ -61,13 +62,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the page with Trunk into `dist/`.
+/// Builds the page into `dist/` (`page.rs`).
 fn build_page() -> Result<(), String> {
-    sh::step("building the page (trunk build --release)");
-    Cmd::new("trunk")
-        .args(["build", "--release"])
-        .dir(repo_root())
-        .run()
+    page::build()
 }
 
 fn run(relay_args: &[String]) -> Result<(), String> {

@@ -50,6 +50,8 @@ pub fn build_tools() -> Result<(), String> {
             .run()?;
     }
 
+    crate::page::ensure_toolchain()?;
+
     let trunk = Cmd::new("trunk").arg_version().output().unwrap_or_default();
     if !trunk.starts_with(&format!("trunk {TRUNK_VERSION}.")) {
         println!(

@@ -13,6 +13,7 @@ use crate::per_frame::PerFrame;
 use crate::socket::{ws_url_for_path_here, Socket, SocketEvent};
 use crate::state::wiretap::{TapAction, WireTap};
 use crate::state::Payload;
+use crate::tap_event;
 
 /// The tap's state; its connection is opened while `offered` holds.
 #[hook]
@@ -50,7 +51,7 @@ fn open_tap(slot: &Rc<RefCell<Option<Socket>>>, queue: Rc<PerFrame<TapAction>>) 
         SocketEvent::Message(Payload::Text(text)) => {
             if let Ok(hello) = json::from_str::<TapHello>(&text) {
                 events.push(TapAction::Hello(hello.tap));
-            } else if let Ok(TapEvent::Dropped { records }) = json::from_str(&text) {
+            } else if let Some(TapEvent::Dropped { records }) = tap_event::from_str(&text) {
                 events.push(TapAction::Dropped(records));
             }
         }

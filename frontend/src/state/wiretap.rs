@@ -11,7 +11,6 @@ use protocol::wire::{WireFrame, WireItem, WireParser};
 use yew::Reducible;
 
 use super::append_log::AppendLog;
-use crate::json;
 
 mod handshake;
 
@@ -295,7 +294,7 @@ impl WireTap {
         let at = |moment| TimelineEntry { time_us, moment };
         match source {
             TapSource::Event => {
-                let Ok(event) = json::from_slice::<TapEvent>(&bytes) else {
+                let Some(event) = crate::tap_event::from_slice(&bytes) else {
                     return;
                 };
                 match &event {
