@@ -36,7 +36,8 @@ impl ProxyVersion {
 
     /// The header for a connection from `visitor` to the relay's `local`
     /// address. Mixed families are written as IPv6 (an IPv4 address as
-    /// `::ffff:a.b.c.d`), so the visitor is always named.
+    /// `::ffff:a.b.c.d`), so the visitor is always named, except for an IPv4
+    /// visitor on a dual-stack listener (`same_family`).
     pub fn header(self, visitor: SocketAddr, local: SocketAddr) -> Vec<u8> {
         let (source, destination) = same_family(visitor, local);
         match self {
@@ -55,10 +56,22 @@ impl ProxyVersion {
     }
 }
 
-/// Both addresses in one family: IPv4 when both are, IPv6 otherwise.
+/// Both addresses in one family: IPv4 when both are, or when the visitor is
+/// and the relay listens on every address (`[::]`, which takes IPv4 too) or
+/// on an IPv4-mapped one; IPv6 otherwise.
 fn same_family(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
     if a.is_ipv4() == b.is_ipv4() {
         return (a, b);
+    }
+    if let (true, IpAddr::V6(local)) = (a.is_ipv4(), b.ip()) {
+        let v4 = if local.is_unspecified() {
+            Some(std::net::Ipv4Addr::UNSPECIFIED)
+        } else {
+            local.to_ipv4_mapped()
+        };
+        if let Some(v4) = v4 {
+            return (a, SocketAddr::new(IpAddr::V4(v4), b.port()));
+        }
     }
     let v6 = |addr: SocketAddr| match addr.ip() {
         IpAddr::V4(ip) => SocketAddr::new(IpAddr::V6(ip.to_ipv6_mapped()), addr.port()),
@@ -81,6 +94,11 @@ mod tests {
         assert_eq!(header, b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 8080\r\n");
         let mixed = ProxyVersion::V1.header(addr("203.0.113.7:1"), addr("[::1]:8080"));
         assert_eq!(mixed, b"PROXY TCP6 ::ffff:203.0.113.7 ::1 1 8080\r\n");
+        // An IPv4 visitor on a dual-stack listener stays IPv4.
+        let dual = ProxyVersion::V1.header(addr("203.0.113.7:1"), addr("[::]:8080"));
+        assert_eq!(dual, b"PROXY TCP4 203.0.113.7 0.0.0.0 1 8080\r\n");
+        let mapped = ProxyVersion::V1.header(addr("203.0.113.7:1"), addr("[::ffff:10.0.0.1]:8080"));
+        assert_eq!(mapped, b"PROXY TCP4 203.0.113.7 10.0.0.1 1 8080\r\n");
     }
 
     #[test]

@@ -281,10 +281,12 @@ async fn run_session(
     });
     let started = Instant::now();
     // The visitor's port is known when the connection is theirs (or a PROXY
-    // header named it); behind an HTTP proxy only their address is.
+    // header named it); behind an HTTP proxy only their address is. The
+    // client address is canonical (an IPv4 visitor on a `[::]` listener is
+    // 1.2.3.4, not ::ffff:1.2.3.4), so the peer's must be too.
     let visitor = SocketAddr::new(
         who.client,
-        if who.client == who.peer.ip() {
+        if who.client == who.peer.ip().to_canonical() {
             who.peer.port()
         } else {
             0

@@ -276,6 +276,25 @@ async fn send_proxy_names_each_visitor_to_the_service() {
             );
         }
     }
+    // On a dual-stack listener (`[::]`) an IPv4 visitor is ::ffff:127.0.0.1
+    // to the socket: the service must still hear 127.0.0.1 and their port.
+    if let Ok(listener) = tokio::net::TcpListener::bind("[::]:0").await {
+        let port = listener.local_addr().unwrap().port();
+        let mut config = Config::default();
+        let target = Target::new("v1", &nginx.to_string(), "")
+            .unwrap()
+            .with_send_proxy(ProxyVersion::V1)
+            .unwrap();
+        config.targets.add(target).unwrap();
+        let mut dual = TestRelay::start_on(listener, config).await;
+        dual.addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let (said, visitor) = as_visitor_from(&dual, "127.0.0.1", "v1").await;
+        assert_eq!(
+            said,
+            format!("127.0.0.1 {}\n", visitor.port()),
+            "dual-stack"
+        );
+    }
     // Without send_proxy nginx reads the first bytes as a broken header and
     // hangs up (a FIN, or a reset if our bytes were unread): the session ends
     // without the service saying anything.

@@ -63,8 +63,27 @@ impl TestRelay {
         (Self::run(config, started.builtins, shutdown).await, handles)
     }
 
+    /// Starts a relay with `config` on a listener of the test's choosing.
+    pub async fn start_on(listener: TcpListener, config: Config) -> Self {
+        Self::serve(
+            listener,
+            config,
+            Builtins::default(),
+            CancellationToken::new(),
+        )
+    }
+
     async fn run(config: Config, builtins: Builtins, shutdown: CancellationToken) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::serve(listener, config, builtins, shutdown)
+    }
+
+    fn serve(
+        listener: TcpListener,
+        config: Config,
+        builtins: Builtins,
+        shutdown: CancellationToken,
+    ) -> Self {
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(relay::run(listener, config, builtins, shutdown.clone()));
         Self {
