@@ -51,6 +51,7 @@ pub fn build_tools() -> Result<(), String> {
     }
 
     crate::page::ensure_toolchain()?;
+    crate::page::ensure_minifier()?;
 
     let trunk = Cmd::new("trunk").arg_version().output().unwrap_or_default();
     if !trunk.starts_with(&format!("trunk {TRUNK_VERSION}.")) {

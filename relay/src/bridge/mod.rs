@@ -36,7 +36,7 @@ use up::{pump_up, UpEnd, UpResult};
 pub enum BridgeEnd {
     /// The browser closed (or vanished) first.
     BrowserClosed,
-    /// The TCP service closed its side; the browser got close 1000.
+    /// The service (TCP, Unix or UDP) closed its side; the browser got close 1000.
     UpstreamClosed,
     /// Reading from or writing to the TCP service failed; the browser got 1011.
     UpstreamFailed(String),
@@ -66,8 +66,8 @@ impl std::fmt::Display for BridgeEnd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::BrowserClosed => f.write_str("the browser closed the session"),
-            Self::UpstreamClosed => f.write_str("the TCP service closed the connection"),
-            Self::UpstreamFailed(why) => write!(f, "TCP side failed: {why}"),
+            Self::UpstreamClosed => f.write_str("the service closed the connection"),
+            Self::UpstreamFailed(why) => write!(f, "the service side failed: {why}"),
             Self::BrowserFailed(why) => write!(f, "WebSocket side failed: {why}"),
             Self::Shutdown => f.write_str("the relay shut down"),
             Self::Idle => f.write_str("the session was idle too long"),
