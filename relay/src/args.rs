@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::services::{builtins::ECHO_LISTEN, lab::DEFAULT_RECORDER_LISTEN, scenarios};
+use crate::{
+    services::{builtins::ECHO_LISTEN, lab::DEFAULT_RECORDER_LISTEN, scenarios},
+    webtransport::DEFAULT_WEBTRANSPORT_LISTEN,
+};
 
 /// Where the relay listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -88,6 +91,17 @@ pub struct Args {
     /// Address of the lamp service (target `lamp`).
     #[arg(long, default_value = scenarios::LAMP_LISTEN, value_name = "HOST:PORT")]
     pub lamp_listen: String,
+
+    /// UDP address of the WebTransport (HTTP/3) door: sessions to
+    /// `https://HOST:PORT/wt/<target>`, streams to TCP targets and datagrams
+    /// to UDP targets. Without --tls-cert it uses a self-signed certificate
+    /// whose hash the page reads from /api/lab.
+    #[arg(long, default_value = DEFAULT_WEBTRANSPORT_LISTEN, value_name = "HOST:PORT")]
+    pub webtransport_listen: String,
+
+    /// Do not open the WebTransport door.
+    #[arg(long)]
+    pub no_webtransport: bool,
 
     /// Do not start the built-in echo service.
     #[arg(long)]
