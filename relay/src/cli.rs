@@ -17,6 +17,7 @@ use crate::{
     },
     sources::{FlagSettings, Settings, Sources},
     tls::TlsFiles,
+    webtransport::DEFAULT_WEBTRANSPORT_LISTEN,
 };
 
 /// The tokio runtime for `--threads`.
@@ -89,13 +90,19 @@ pub async fn launch(args: Args, inherited: Option<std::net::TcpListener>) -> any
             format!("cannot listen on {listen} (is another relay running? use --listen)")
         })?,
     };
-    let webtransport = if args.no_webtransport {
-        None
-    } else {
-        let address = &args.webtransport_listen;
-        Some(bind_udp(address).await.with_context(|| {
-            format!("cannot listen on UDP {address} for WebTransport (use --webtransport-listen or --no-webtransport)")
-        })?)
+    let webtransport = match (&args.webtransport_listen, args.no_webtransport) {
+        (_, true) => None,
+        (Some(address), false) => Some(bind_udp(address).await.with_context(|| {
+            format!("cannot listen on UDP {address} for WebTransport (or use --no-webtransport)")
+        })?),
+        // The default port may be another relay's: then this one runs without the door.
+        (None, false) => match bind_udp(DEFAULT_WEBTRANSPORT_LISTEN).await {
+            Ok(socket) => Some(socket),
+            Err(err) => {
+                tracing::warn!(%err, "the webtransport door is off: cannot listen on UDP {DEFAULT_WEBTRANSPORT_LISTEN} (use --webtransport-listen)");
+                None
+            }
+        },
     };
     let addr: SocketAddr = listener.local_addr()?;
     // A bad --public-host is reported before the banner says where to go.

@@ -433,3 +433,43 @@ async fn flow_control_bounds_what_a_page_can_park_in_the_relay() {
         MAX_STREAMS_PER_SESSION + 1
     );
 }
+
+#[tokio::test]
+async fn round_trips_on_a_stream_and_by_datagram() {
+    let relay = WtRelay::start(&[]).await;
+    let percentiles = |mut times: Vec<Duration>| {
+        times.sort();
+        let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
+        (at(0.5), at(0.99))
+    };
+    let session = relay.session("echo").await;
+    let (mut send, mut recv) = session.open_bi().await.unwrap().await.unwrap();
+    let mut times = Vec::new();
+    for i in 0..500u32 {
+        let message = i.to_be_bytes().repeat(8);
+        let started = Instant::now();
+        send.write_all(&message).await.unwrap();
+        let mut back = [0; 32];
+        recv.read_exact(&mut back).await.unwrap();
+        times.push(started.elapsed());
+        assert_eq!(&back[..], &message[..], "round trip {i}");
+    }
+    let (p50, p99) = percentiles(times);
+    println!("webtransport stream round trip (32 B, 500): p50 {p50:.0} us, p99 {p99:.0} us");
+
+    let session = relay.session("udp-echo").await;
+    let mut times = Vec::new();
+    for i in 0..500u32 {
+        let message = i.to_be_bytes().repeat(8);
+        let started = Instant::now();
+        session.send_datagram(&message).unwrap();
+        let back = tokio::time::timeout(Duration::from_secs(5), session.receive_datagram())
+            .await
+            .expect("loopback loses no datagram")
+            .unwrap();
+        times.push(started.elapsed());
+        assert_eq!(back.payload().as_ref(), &message[..], "datagram {i}");
+    }
+    let (p50, p99) = percentiles(times);
+    println!("webtransport datagram round trip (32 B, 500): p50 {p50:.0} us, p99 {p99:.0} us");
+}
