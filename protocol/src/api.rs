@@ -129,6 +129,9 @@ pub mod wt_codes {
     pub const STREAM_PAGE_STALLED: u32 = 0x14;
     /// The session is closing (shutdown, idle); its streams are cut.
     pub const STREAM_SESSION_CLOSING: u32 = 0x15;
+    /// The page reset or stopped its side; the relay cut the service's
+    /// connection and resets the other side too.
+    pub const STREAM_PAGE_RESET: u32 = 0x16;
     /// The session's close code when the relay shuts down (as WebSocket 1001).
     pub const SESSION_SHUTDOWN: u32 = 1001;
     /// The session's close code after the idle timeout.

@@ -56,7 +56,10 @@ impl StreamEnd {
     /// The code the page's side of the stream is reset with, if any.
     fn reset_code(&self) -> Option<u32> {
         match self {
-            Self::Closed | Self::PageReset(_) => None,
+            Self::Closed => None,
+            // Dropped unfinished, quinn would finish the stream: a clean
+            // end the service never gave.
+            Self::PageReset(_) => Some(wt_codes::STREAM_PAGE_RESET),
             Self::ConnectFailed(_) => Some(wt_codes::STREAM_CONNECT_FAILED),
             Self::UpstreamReset(_) => Some(wt_codes::STREAM_UPSTREAM_RESET),
             Self::UpstreamWrite(_) => Some(wt_codes::STREAM_UPSTREAM_WRITE),
