@@ -42,13 +42,21 @@ impl Drop for WtRelay {
 impl WtRelay {
     /// The relay, with `extra` targets beside `echo` and `udp-echo`.
     async fn start(extra: &[(&str, String)]) -> Self {
+        Self::start_with(extra, None).await
+    }
+
+    /// The same, serving `tls` on both doors when given.
+    async fn start_with(extra: &[(&str, String)], tls: Option<relay::tls::TlsFiles>) -> Self {
         let shutdown = CancellationToken::new();
         let listen = BuiltinListen {
             echo: Some("127.0.0.1:0".into()),
             ..BuiltinListen::none()
         };
         let started = builtins::start(&listen, &shutdown).await.unwrap();
-        let mut config = Config::default();
+        let mut config = Config {
+            tls,
+            ..Config::default()
+        };
         for target in started.targets {
             config.targets.add(target).unwrap();
         }
@@ -472,4 +480,29 @@ async fn round_trips_on_a_stream_and_by_datagram() {
     }
     let (p50, p99) = percentiles(times);
     println!("webtransport datagram round trip (32 B, 500): p50 {p50:.0} us, p99 {p99:.0} us");
+}
+
+#[tokio::test]
+async fn an_operator_certificate_is_served_on_the_door_too() {
+    use wtransport::tls::self_signed::time::{Duration as Span, OffsetDateTime};
+    let dir = tempfile::tempdir().unwrap();
+    // Short-lived ECDSA, so a client may pin it by hash as a browser would.
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params.not_before = OffsetDateTime::now_utc() - Span::hours(1);
+    params.not_after = OffsetDateTime::now_utc() + Span::days(7);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let files = relay::tls::TlsFiles::new(dir.path().join("c.pem"), dir.path().join("k.pem"));
+    std::fs::write(&files.cert, cert.pem()).unwrap();
+    std::fs::write(&files.key, key.serialize_pem()).unwrap();
+    let relay = WtRelay::start_with(&[], Some(files)).await;
+    let pinned = wtransport::tls::Certificate::from_der(cert.der().to_vec())
+        .unwrap()
+        .hash();
+    let session = client(pinned)
+        .connect(ConnectOptions::builder(relay.url("echo")).build())
+        .await
+        .expect("the door serves the operator's certificate");
+    let served = session.peer_identity().expect("a certificate");
+    assert_eq!(served.as_slice()[0].der(), cert.der().as_ref());
 }
