@@ -69,6 +69,75 @@ pub struct LabInfo {
     /// at the visitor's own machine).
     #[serde(default)]
     pub recorder_loopback: bool,
+    /// The WebTransport door, or `None` when the relay runs without it
+    /// (`--no-webtransport`). See [`WebTransportInfo`].
+    #[serde(default)]
+    pub webtransport: Option<WebTransportInfo>,
+}
+
+/// A WebTransport session to `https://HOST:PORT` + `WT_PATH_PREFIX` + a
+/// target's name is bridged to that target: each bidirectional stream is one
+/// connection to a TCP or Unix target, each datagram one UDP datagram to a
+/// UDP target.
+pub const WT_PATH_PREFIX: &str = "/wt/";
+
+/// Where the relay's WebTransport (HTTP/3) endpoint is, and how a page can
+/// trust its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebTransportInfo {
+    /// The UDP port of the endpoint, on the same host as the page.
+    pub port: u16,
+    /// SHA-256 of the DER certificate served now, as 64 lowercase hex
+    /// digits. A page passes it as `serverCertificateHashes` when
+    /// `self_signed` is true; read it again before each new session, since a
+    /// renewal changes it.
+    pub cert_sha256: String,
+    /// True when the relay made the certificate itself (no `--tls-cert`):
+    /// ECDSA P-256, valid for less than 14 days, renewed before it expires.
+    pub self_signed: bool,
+}
+
+impl WebTransportInfo {
+    /// [`Self::cert_sha256`] as the 32 bytes `serverCertificateHashes`
+    /// wants; `None` if it is not 64 hex digits.
+    pub fn cert_sha256_bytes(&self) -> Option<[u8; 32]> {
+        let hex = self.cert_sha256.as_bytes();
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(hex.chunks(2)) {
+            let text = std::str::from_utf8(pair).ok()?;
+            *byte = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(out)
+    }
+}
+
+/// The stream error codes (`WebTransportError.streamErrorCode`) the relay
+/// resets a WebTransport stream with, and the session close codes.
+pub mod wt_codes {
+    /// The service reset the connection, or reading from it failed.
+    pub const STREAM_UPSTREAM_RESET: u32 = 0x10;
+    /// Writing to the service failed, or it took no bytes for the stall limit.
+    pub const STREAM_UPSTREAM_WRITE: u32 = 0x11;
+    /// The service could not be reached (refused, timed out, no socket).
+    pub const STREAM_CONNECT_FAILED: u32 = 0x12;
+    /// The session's target is a UDP service: it takes datagrams, not streams.
+    pub const STREAM_WRONG_KIND: u32 = 0x13;
+    /// The page took no bytes from the stream for the stall limit.
+    pub const STREAM_PAGE_STALLED: u32 = 0x14;
+    /// The session is closing (shutdown, idle); its streams are cut.
+    pub const STREAM_SESSION_CLOSING: u32 = 0x15;
+    /// The page reset or stopped its side; the relay cut the service's
+    /// connection and resets the other side too.
+    pub const STREAM_PAGE_RESET: u32 = 0x16;
+    /// The session's close code when the relay shuts down (as WebSocket 1001).
+    pub const SESSION_SHUTDOWN: u32 = 1001;
+    /// The session's close code after the idle timeout.
+    pub const SESSION_IDLE: u32 = 1002;
+    /// The session's close code when its UDP service's socket failed (as WebSocket 1011).
+    pub const SESSION_UPSTREAM_FAILED: u32 = 1011;
 }
 
 /// One TCP connection the recorder accepted, and every byte it received.
@@ -115,6 +184,39 @@ pub fn is_valid_target_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lab_info_carries_the_webtransport_door() {
+        let info = LabInfo {
+            webtransport: Some(WebTransportInfo {
+                port: 4433,
+                cert_sha256: "00ff".repeat(16),
+                self_signed: true,
+            }),
+            ..LabInfo::default()
+        };
+        let json = serde_json::to_string(&info).unwrap();
+        assert!(
+            json.ends_with(&format!(
+                r#""webtransport":{{"port":4433,"cert_sha256":"{}","self_signed":true}}}}"#,
+                "00ff".repeat(16)
+            )),
+            "{json}"
+        );
+        let back: LabInfo = serde_json::from_str(&json).unwrap();
+        let bytes = back.webtransport.unwrap().cert_sha256_bytes().unwrap();
+        assert_eq!((bytes[0], bytes[1], bytes[31]), (0x00, 0xff, 0xff));
+        // An older relay's answer has no door.
+        let old: LabInfo =
+            serde_json::from_str(r#"{"recorder_port":null,"bad_port":null,"tap":true}"#).unwrap();
+        assert_eq!(old.webtransport, None);
+        let bad = WebTransportInfo {
+            port: 1,
+            cert_sha256: "zz".repeat(32),
+            self_signed: true,
+        };
+        assert_eq!(bad.cert_sha256_bytes(), None);
+    }
 
     #[test]
     fn target_list_json_is_stable() {

@@ -19,4 +19,5 @@ pub use api::{
     Capture, CaptureList, LabInfo, TargetInfo, TargetList, LAB_PATH, RECORDER_PATH_PREFIX,
     TARGETS_PATH, WS_PATH_PREFIX,
 };
+pub use api::{WebTransportInfo, WT_PATH_PREFIX};
 pub use close::CloseCode;

@@ -89,6 +89,19 @@ pub struct Args {
     #[arg(long, default_value = scenarios::LAMP_LISTEN, value_name = "HOST:PORT")]
     pub lamp_listen: String,
 
+    /// UDP address of the WebTransport (HTTP/3) door: sessions to
+    /// `https://HOST:PORT/wt/<target>`, streams to TCP targets and datagrams
+    /// to UDP targets. Without --tls-cert it uses a self-signed certificate
+    /// whose hash the page reads from /api/lab. Default 127.0.0.1:4433; if
+    /// that port is taken the relay runs without the door (and says so),
+    /// while an address given here must be bound.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "no_webtransport")]
+    pub webtransport_listen: Option<String>,
+
+    /// Do not open the WebTransport door.
+    #[arg(long)]
+    pub no_webtransport: bool,
+
     /// Do not start the built-in echo service.
     #[arg(long)]
     pub no_echo: bool,
@@ -194,6 +207,29 @@ mod tests {
             assert!(args.no_scenarios, "{flag}");
         }
         assert!(!Args::try_parse_from(["relay"]).unwrap().no_scenarios);
+    }
+
+    #[test]
+    fn the_webtransport_door_has_a_flag_and_an_off_switch() {
+        let args = Args::try_parse_from(["relay"]).unwrap();
+        assert_eq!(
+            (args.webtransport_listen, args.no_webtransport),
+            (None, false)
+        );
+        let args = Args::try_parse_from(["relay", "--webtransport-listen", "0.0.0.0:443"]).unwrap();
+        assert_eq!(args.webtransport_listen.as_deref(), Some("0.0.0.0:443"));
+        assert!(
+            Args::try_parse_from(["relay", "--no-webtransport"])
+                .unwrap()
+                .no_webtransport
+        );
+        assert!(Args::try_parse_from([
+            "relay",
+            "--no-webtransport",
+            "--webtransport-listen",
+            "127.0.0.1:1"
+        ])
+        .is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::{
     },
     sources::{FlagSettings, Settings, Sources},
     tls::TlsFiles,
+    webtransport::DEFAULT_WEBTRANSPORT_LISTEN,
 };
 
 /// The tokio runtime for `--threads`.
@@ -89,6 +90,20 @@ pub async fn launch(args: Args, inherited: Option<std::net::TcpListener>) -> any
             format!("cannot listen on {listen} (is another relay running? use --listen)")
         })?,
     };
+    let webtransport = match (&args.webtransport_listen, args.no_webtransport) {
+        (_, true) => None,
+        (Some(address), false) => Some(bind_udp(address).await.with_context(|| {
+            format!("cannot listen on UDP {address} for WebTransport (or use --no-webtransport)")
+        })?),
+        // The default port may be another relay's: then this one runs without the door.
+        (None, false) => match bind_udp(DEFAULT_WEBTRANSPORT_LISTEN).await {
+            Ok(socket) => Some(socket),
+            Err(err) => {
+                tracing::warn!(%err, "the webtransport door is off: cannot listen on UDP {DEFAULT_WEBTRANSPORT_LISTEN} (use --webtransport-listen)");
+                None
+            }
+        },
+    };
     let addr: SocketAddr = listener.local_addr()?;
     // A bad --public-host is reported before the banner says where to go.
     crate::hosts::KnownHosts::new(addr, &config.public_hosts)?;
@@ -110,8 +125,15 @@ pub async fn launch(args: Args, inherited: Option<std::net::TcpListener>) -> any
         tracing::info!("shutting down");
         signal_token.cancel();
     });
-    print_banner(&config, addr, &started.banner);
-    crate::run(listener, config, started.builtins, shutdown).await
+    let mut banner = started.banner;
+    if let Some(socket) = &webtransport {
+        banner.push(format!(
+            "webtransport:  https://{}/wt/<target> (UDP)",
+            socket.local_addr()?
+        ));
+    }
+    print_banner(&config, addr, &banner);
+    crate::run_doors(listener, webtransport, config, started.builtins, shutdown).await
 }
 
 /// Loads the certificate and key, if the settings name them, to check them.
@@ -247,6 +269,19 @@ async fn bind_with_backlog(address: &str) -> std::io::Result<TcpListener> {
         socket.set_reuseaddr(true)?;
         match socket.bind(addr).and_then(|()| socket.listen(BACKLOG)) {
             Ok(listener) => return Ok(listener),
+            Err(err) => last_err = Some(err),
+        }
+    }
+    Err(last_err
+        .unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "no address")))
+}
+
+/// Binds the WebTransport door's UDP socket.
+async fn bind_udp(address: &str) -> std::io::Result<std::net::UdpSocket> {
+    let mut last_err = None;
+    for addr in tokio::net::lookup_host(address).await? {
+        match std::net::UdpSocket::bind(addr) {
+            Ok(socket) => return Ok(socket),
             Err(err) => last_err = Some(err),
         }
     }

@@ -74,6 +74,8 @@ impl Authority {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownHosts {
     names: Vec<Authority>,
+    /// `names[public..]` came from `--public-host`.
+    public: usize,
 }
 
 /// Why a request's host was not accepted.
@@ -104,13 +106,17 @@ impl KnownHosts {
                 port: None,
             });
         }
+        let first_public = names.len();
         for name in public {
             let Some(authority) = Authority::parse(name) else {
                 bail!("--public-host {name:?} is not a host name (NAME or NAME:PORT)");
             };
             names.push(authority);
         }
-        Ok(Self { names })
+        Ok(Self {
+            names,
+            public: first_public,
+        })
     }
 
     /// True if `authority` is one of the relay's names (a name given without
@@ -119,6 +125,24 @@ impl KnownHosts {
         self.names
             .iter()
             .any(|n| n.host == authority.host && n.port.is_none_or(|p| Some(p) == authority.port))
+    }
+
+    /// The origins' authorities of the relay's own pages, for a request that
+    /// reached another door (WebTransport) by the name `door`: the page is
+    /// served on `http_port` of that same name, or, for a `--public-host`
+    /// name, on the port that name was given with (none: the scheme's
+    /// default, as behind a reverse proxy).
+    pub fn page_authorities(&self, door: &Authority, http_port: u16) -> Vec<Authority> {
+        let mut pages = vec![Authority {
+            host: door.host.clone(),
+            port: Some(http_port),
+        }];
+        for name in &self.names[self.public..] {
+            if name.host == door.host && !pages.contains(name) {
+                pages.push(name.clone());
+            }
+        }
+        pages
     }
 
     /// Checks the name a request was sent to: its absolute URI's authority
@@ -132,9 +156,18 @@ impl KnownHosts {
                 None => return HostCheck::Missing,
             },
         };
-        match Authority::parse(&raw) {
+        self.check_authority(&raw)
+    }
+
+    /// Checks a name as a request gave it (`host[:port]`), e.g. the
+    /// `:authority` of an HTTP/3 CONNECT.
+    pub fn check_authority(&self, raw: &str) -> HostCheck {
+        if raw.is_empty() {
+            return HostCheck::Missing;
+        }
+        match Authority::parse(raw) {
             Some(authority) if self.knows(&authority) => HostCheck::Known(authority),
-            _ => HostCheck::Unknown(raw),
+            _ => HostCheck::Unknown(raw.to_owned()),
         }
     }
 }

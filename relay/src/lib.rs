@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod address;
+pub mod admission;
 pub mod args;
 pub mod assets;
 pub mod auth;
@@ -39,6 +40,7 @@ pub mod targets;
 pub mod tls;
 pub mod upstream;
 pub mod websockify;
+pub mod webtransport;
 pub mod ws_echo;
 
 use std::sync::Arc;
@@ -61,15 +63,33 @@ pub async fn run(
     builtins: services::builtins::Builtins,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    run_doors(listener, None, config, builtins, shutdown).await
+}
+
+/// [`run`], and the WebTransport door on `webtransport` (a bound UDP
+/// socket) when there is one; its sessions close when `shutdown` fires too.
+pub async fn run_doors(
+    listener: TcpListener,
+    webtransport: Option<std::net::UdpSocket>,
+    config: Config,
+    builtins: services::builtins::Builtins,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let listen = listener.local_addr()?;
-    let state = Arc::new(state::AppState::new(
-        config,
-        builtins,
-        listen,
-        shutdown.clone(),
-    )?);
+    let mut state = state::AppState::new(config, builtins, listen, shutdown.clone())?;
+    if let Some(socket) = webtransport {
+        state = state.open_webtransport(socket)?;
+    }
+    let state = Arc::new(state);
     if let Some(sources) = state.config.reload.clone() {
         reload::spawn(state.clone(), sources, shutdown.clone())?;
     }
-    server::serve(listener, state, shutdown).await
+    let door = tokio::spawn(webtransport::serve(state.clone(), shutdown.clone()));
+    let served = server::serve(listener, state, shutdown.clone()).await;
+    // Served ends at shutdown, or on an error: then the door stops too.
+    shutdown.cancel();
+    if let Err(err) = door.await {
+        tracing::warn!(%err, "the webtransport door ended badly");
+    }
+    served
 }

@@ -62,6 +62,67 @@ pub struct Metrics {
     config_reloads: Family<ResultLabels, Counter>,
     config_loaded: Gauge<f64, AtomicU64>,
     foreign_datagrams: Counter,
+    webtransport: DoorMetrics,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DirectionLabels {
+    target: String,
+    direction: &'static str,
+}
+
+/// The WebTransport door's own metrics (`relay_webtransport_*`), so that the
+/// WebSocket ones keep their meaning.
+#[derive(Debug, Default)]
+struct DoorMetrics {
+    sessions_open: Gauge,
+    sessions_ended: Family<EndLabels, Counter>,
+    refused: Family<ReasonLabels, Counter>,
+    streams_ended: Family<EndLabels, Counter>,
+    bytes: Family<BytesLabels, Counter>,
+    datagrams: Family<DirectionLabels, Counter>,
+    datagrams_dropped: Family<ReasonLabels, Counter>,
+}
+
+impl DoorMetrics {
+    fn register(&self, registry: &mut Registry) {
+        let door = registry.sub_registry_with_prefix("relay_webtransport");
+        door.register(
+            "sessions_open",
+            "WebTransport sessions open now",
+            self.sessions_open.clone(),
+        );
+        door.register(
+            "sessions_ended",
+            "WebTransport sessions ended, by how they ended",
+            self.sessions_ended.clone(),
+        );
+        door.register(
+            "refused",
+            "WebTransport session requests refused, by reason",
+            self.refused.clone(),
+        );
+        door.register(
+            "streams_ended",
+            "WebTransport streams ended, by how they ended",
+            self.streams_ended.clone(),
+        );
+        door.register(
+            "bytes",
+            "Bytes bridged over WebTransport streams and datagrams, by target and direction (up = to the service)",
+            self.bytes.clone(),
+        );
+        door.register(
+            "datagrams",
+            "WebTransport datagrams bridged, by target and direction",
+            self.datagrams.clone(),
+        );
+        door.register(
+            "datagrams_dropped",
+            "Datagrams from a UDP service not sent to the page, by reason (too_large: over the session's max datagram size)",
+            self.datagrams_dropped.clone(),
+        );
+    }
 }
 
 impl Default for Metrics {
@@ -135,8 +196,11 @@ impl Default for Metrics {
             "Datagrams that reached a UDP session's socket from an address other than its target, dropped",
             foreign_datagrams.clone(),
         );
+        let webtransport = DoorMetrics::default();
+        webtransport.register(&mut registry);
         Self {
             registry,
+            webtransport,
             foreign_datagrams,
             config_reloads,
             config_loaded,
@@ -185,6 +249,77 @@ impl Metrics {
     /// The counter a UDP session adds a dropped foreign datagram to.
     pub fn foreign_datagrams(&self) -> Counter {
         self.foreign_datagrams.clone()
+    }
+
+    /// A WebTransport session was accepted.
+    pub fn webtransport_session_opened(&self) {
+        self.webtransport.sessions_open.inc();
+    }
+
+    /// A WebTransport session ended (`end`: `page_closed`, `shutdown`, …).
+    pub fn webtransport_session_ended(&self, end: &'static str) {
+        self.webtransport.sessions_open.dec();
+        self.webtransport
+            .sessions_ended
+            .get_or_create(&EndLabels { end })
+            .inc();
+    }
+
+    /// WebTransport sessions open now.
+    pub fn webtransport_open(&self) -> usize {
+        usize::try_from(self.webtransport.sessions_open.get()).unwrap_or(0)
+    }
+
+    /// A WebTransport session request was refused.
+    pub fn webtransport_refused(&self, reason: &'static str) {
+        self.webtransport
+            .refused
+            .get_or_create(&ReasonLabels { reason })
+            .inc();
+    }
+
+    /// A WebTransport stream ended after moving these bytes.
+    pub fn webtransport_stream_ended(
+        &self,
+        target: &str,
+        end: &'static str,
+        bytes_up: u64,
+        bytes_down: u64,
+    ) {
+        let door = &self.webtransport;
+        door.streams_ended.get_or_create(&EndLabels { end }).inc();
+        for (direction, n) in [("up", bytes_up), ("down", bytes_down)] {
+            let labels = BytesLabels {
+                target: target.to_owned(),
+                direction,
+            };
+            door.bytes.get_or_create(&labels).inc_by(n);
+        }
+    }
+
+    /// One datagram of `len` bytes went `direction` (`up`: to the service).
+    pub fn webtransport_datagram(&self, target: &str, direction: &'static str, len: usize) {
+        let door = &self.webtransport;
+        door.datagrams
+            .get_or_create(&DirectionLabels {
+                target: target.to_owned(),
+                direction,
+            })
+            .inc();
+        door.bytes
+            .get_or_create(&BytesLabels {
+                target: target.to_owned(),
+                direction,
+            })
+            .inc_by(len as u64);
+    }
+
+    /// A datagram from a UDP service was not sent to the page.
+    pub fn webtransport_datagram_dropped(&self, reason: &'static str) {
+        self.webtransport
+            .datagrams_dropped
+            .get_or_create(&ReasonLabels { reason })
+            .inc();
     }
 
     /// A handshake was refused before the upgrade.

@@ -64,11 +64,21 @@ impl OriginPolicy {
     /// Checks a request's `Origin`; `host` is the request's own name, already
     /// checked to be one of the relay's (see `crate::hosts`).
     pub fn check(&self, headers: &HeaderMap, host: &Authority) -> OriginCheck {
-        let Some(origin) = headers.get(header::ORIGIN) else {
+        let origin = headers
+            .get(header::ORIGIN)
+            .map(|origin| origin.to_str().unwrap_or(""));
+        self.check_origin(origin, std::slice::from_ref(host))
+    }
+
+    /// Checks an origin as a request gave it (`None`: the request had none),
+    /// whichever door it came through; `pages` are the authorities of the
+    /// relay's own pages for that request.
+    pub fn check_origin(&self, origin: Option<&str>, pages: &[Authority]) -> OriginCheck {
+        let Some(origin) = origin else {
             return OriginCheck::NoOrigin;
         };
-        let origin = origin.to_str().unwrap_or("").trim_end_matches('/');
-        if Authority::of_origin(origin).as_ref() == Some(host) {
+        let origin = origin.trim_end_matches('/');
+        if Authority::of_origin(origin).is_some_and(|page| pages.contains(&page)) {
             OriginCheck::SameOrigin
         } else if self.any || self.allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
             OriginCheck::Allowed

@@ -158,7 +158,14 @@ async fn quotes(State(state): State<Arc<AppState>>, Query(query): Query<QuotesQu
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
-        state.metrics.render(state.caps.open()),
+        // The caps count both doors' sessions; `relay_sessions_open` is the
+        // WebSocket ones (WebTransport has its own gauge).
+        state.metrics.render(
+            state
+                .caps
+                .open()
+                .saturating_sub(state.metrics.webtransport_open()),
+        ),
     )
 }
 
@@ -166,6 +173,7 @@ async fn lab_info(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     // Taps depend on --no-tap alone, not on whether the lab's listeners run.
     Json(protocol::LabInfo {
         tap: state.taps.enabled(),
+        webtransport: state.webtransport.as_ref().map(|door| door.info()),
         ..state.builtins.lab.clone()
     })
 }

@@ -20,7 +20,8 @@ use axum::{
 use tracing::Instrument;
 
 use crate::{
-    auth::{read_offer, token_matches},
+    admission::{admit, Admitted, SessionAsk},
+    auth::read_offer,
     bridge::{
         bridge,
         datagram::Datagrams,
@@ -165,20 +166,20 @@ fn open(
     // One view of the live settings for the whole session: a reload while
     // it runs changes nothing for it (see `crate::live`).
     let live = state.live();
-    let check = live.origins.admit(&headers, &host)?;
-    tracing::debug!(?peer, ?check, "origin allowed");
-    // The name is only ever looked up, never parsed as an address.
-    let target = live
-        .targets
-        .get(&name)
-        .cloned()
-        .ok_or(Refusal::UnknownTarget(name))?;
     let offer = read_offer(&query, &headers);
-    if let Some(expected) = &target.token {
-        if !token_matches(expected, offer.token.as_deref()) {
-            return Err(Refusal::Token(target.name.clone()));
-        }
-    }
+    let origin = headers
+        .get(axum::http::header::ORIGIN)
+        .map(|origin| origin.to_str().unwrap_or(""));
+    let Admitted { target, origin } = admit(
+        &live,
+        &SessionAsk {
+            pages: std::slice::from_ref(&host),
+            origin,
+            name: &name,
+            token: offer.token.as_deref(),
+        },
+    )?;
+    tracing::debug!(?peer, check = ?origin, "origin allowed");
     let upgrade = upgrade.map_err(Refusal::from_upgrade)?;
     let client = client_ip(peer.addr.ip(), &headers, &state.config.trusted_proxies);
     let permit = state.caps.acquire(client).map_err(Refusal::Cap)?;

@@ -8,8 +8,14 @@ use arc_swap::ArcSwap;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    caps::SessionCaps, config::Config, live::Live, metrics::Metrics, services::builtins::Builtins,
-    tap::TapHub, tls::ServerTls,
+    caps::SessionCaps,
+    config::Config,
+    live::Live,
+    metrics::Metrics,
+    services::builtins::Builtins,
+    tap::TapHub,
+    tls::ServerTls,
+    webtransport::{DoorCerts, WebTransportDoor},
 };
 
 /// State shared by every request.
@@ -36,6 +42,8 @@ pub struct AppState {
     pub caps: Arc<SessionCaps>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The WebTransport door, when it runs (see [`AppState::open_webtransport`]).
+    pub webtransport: Option<WebTransportDoor>,
 }
 
 impl AppState {
@@ -73,7 +81,19 @@ impl AppState {
             config,
             shutdown,
             sessions: TaskTracker::new(),
+            webtransport: None,
         })
+    }
+
+    /// Opens the WebTransport door on `socket`, with the HTTPS listener's
+    /// certificate if there is one, else a self-signed one of its own.
+    pub fn open_webtransport(mut self, socket: std::net::UdpSocket) -> anyhow::Result<Self> {
+        let certs = match &self.tls {
+            Some(tls) => DoorCerts::operator(tls.certs.clone()),
+            None => DoorCerts::self_signed()?,
+        };
+        self.webtransport = Some(WebTransportDoor::new(socket, certs, &self.config.limits)?);
+        Ok(self)
     }
 
     /// The live settings now (hold them for as long as one request or

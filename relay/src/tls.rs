@@ -46,7 +46,9 @@ impl TlsFiles {
     }
 }
 
-fn provider() -> Arc<CryptoProvider> {
+/// The one crypto provider of every TLS the relay speaks (ring), the
+/// WebTransport door's QUIC included.
+pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -82,6 +84,16 @@ pub fn load_certified_key(cert_path: &Path, key_path: &Path) -> anyhow::Result<A
 pub struct CertStore(ArcSwap<CertifiedKey>);
 
 impl CertStore {
+    /// A store serving `key` until it is replaced.
+    pub fn new(key: Arc<CertifiedKey>) -> Arc<Self> {
+        Arc::new(Self(ArcSwap::new(key)))
+    }
+
+    /// The certificate handshakes get now.
+    pub fn current(&self) -> Arc<CertifiedKey> {
+        self.0.load_full()
+    }
+
     /// From now on, handshakes get `key`.
     pub fn replace(&self, key: Arc<CertifiedKey>) {
         self.0.store(key);
@@ -113,7 +125,7 @@ pub struct ServerTls {
 impl ServerTls {
     /// TLS serving `key` until it is replaced.
     pub fn new(key: Arc<CertifiedKey>) -> anyhow::Result<Self> {
-        let certs = Arc::new(CertStore(ArcSwap::new(key)));
+        let certs = CertStore::new(key);
         let mut config = rustls::ServerConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .context("TLS protocol versions")?

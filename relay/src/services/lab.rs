@@ -62,6 +62,7 @@ pub async fn start(recorder_listen: &str, shutdown: &CancellationToken) -> anyho
         bad_port,
         tap: false,
         recorder_loopback: addr.ip().is_loopback(),
+        webtransport: None,
     };
     Ok(Lab {
         target,

@@ -117,6 +117,7 @@ fn notable_header_lines_are_marked() {
         bad_port: None,
         tap: true,
         recorder_loopback: true,
+        webtransport: None,
     });
     assert_eq!((lab.recorder_port(), lab.bad_port()), (Some(7008), None));
     assert_eq!(Lab::Loading.recorder_port(), None);
