@@ -13,12 +13,13 @@ use std::{
         atomic::{AtomicU64, AtomicU8, Ordering},
         Arc, OnceLock,
     },
-    task::{Context, Poll},
+    task::{ready, Context, Poll},
     time::{Duration, Instant},
 };
 
+use bytes::{Buf, BufMut, BytesMut};
 use tokio::{
-    io::{AsyncRead, AsyncWrite, ReadBuf},
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf},
     net::TcpStream,
     time::Sleep,
 };
@@ -153,12 +154,27 @@ impl AsyncWrite for Transport {
     }
 }
 
+/// How much a connection reads at a time while data streams in (see
+/// [`RelayStream`]): a 64 KiB WebSocket message took 17 reads of tungstenite's
+/// 4 KiB, and those system calls were most of what the relay spent per GiB
+/// beyond a plain TCP hop (bench/PROFILE.md).
+const READ_AHEAD_BYTES: usize = 64 << 10;
+
 /// An accepted connection: reads and writes pass through unchanged, are
 /// reported to its tap, and fail once a request is overdue.
+///
+/// A read that fills its caller's buffer (more is likely waiting) switches
+/// the connection to reading [`READ_AHEAD_BYTES`] at a time into a buffer of
+/// its own, handed out from there, until a read brings no more than its
+/// caller asked for. A connection that trickles holds no such buffer.
 pub struct RelayStream {
     inner: Transport,
     shared: Arc<ConnShared>,
     timer: Option<Pin<Box<Sleep>>>,
+    /// Read from `inner`, not yet handed out.
+    ahead: BytesMut,
+    /// The last read filled its caller's buffer, or brought more.
+    streaming: bool,
 }
 
 impl RelayStream {
@@ -168,6 +184,18 @@ impl RelayStream {
             inner,
             shared,
             timer: None,
+            ahead: BytesMut::new(),
+            streaming: false,
+        }
+    }
+
+    /// Hands out what was read ahead; frees the buffer once a stream ended.
+    fn hand_out(&mut self, buf: &mut ReadBuf<'_>) {
+        let n = self.ahead.len().min(buf.remaining());
+        buf.put_slice(&self.ahead[..n]);
+        self.ahead.advance(n);
+        if self.ahead.is_empty() && !self.streaming {
+            self.ahead = BytesMut::new();
         }
     }
 
@@ -202,13 +230,28 @@ impl AsyncRead for RelayStream {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
+        if !this.ahead.is_empty() {
+            this.hand_out(buf);
+            return Poll::Ready(Ok(()));
+        }
         if let Err(err) = this.check_deadline(cx) {
             return Poll::Ready(Err(err));
+        }
+        let wanted = buf.remaining();
+        if this.streaming && wanted < READ_AHEAD_BYTES {
+            this.ahead.reserve(READ_AHEAD_BYTES);
+            let mut room = (&mut this.ahead).limit(READ_AHEAD_BYTES);
+            let read = ready!(std::pin::pin!(this.inner.read_buf(&mut room)).poll(cx));
+            this.streaming = matches!(read, Ok(n) if n > wanted);
+            this.shared.tap.on_read(&this.ahead);
+            this.hand_out(buf);
+            return Poll::Ready(read.map(drop));
         }
         let before = buf.filled().len();
         let result = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
             this.shared.tap.on_read(&buf.filled()[before..]);
+            this.streaming = buf.filled().len() > before && buf.remaining() == 0;
         }
         result
     }

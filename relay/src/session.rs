@@ -45,8 +45,11 @@ use protocol::{
     CloseCode,
 };
 
-/// Read buffer of each session's WebSocket.
-pub const SESSION_READ_BUFFER_BYTES: usize = 4 << 10;
+/// Read buffer of each session's WebSocket. tungstenite zero-fills it before
+/// every read, so all of it is resident in every session. Large messages no
+/// longer pay for its size in reads: the connection reads ahead while data
+/// streams in (`connection::RelayStream`).
+pub const SESSION_READ_BUFFER_BYTES: usize = 2 << 10;
 
 /// Room in a WebSocket's write buffer beyond its largest message: a close
 /// frame, a pong. A client that takes nothing cannot make it grow further
@@ -67,7 +70,7 @@ pub fn apply_ws_limits(
     upgrade
         // tungstenite's default 128 KiB read buffer per session would be most
         // of a session's memory; 4 KiB measured 10x less RSS per session with
-        // no loss of throughput (bench/results).
+        // no loss of throughput, 2 KiB another 2 KiB less (bench/PROFILE.md).
         .read_buffer_size(SESSION_READ_BUFFER_BYTES)
         .write_buffer_size(0)
         .max_write_buffer_size(largest_out + WRITE_BUFFER_SLACK_BYTES)

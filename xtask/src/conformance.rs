@@ -32,13 +32,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [flag] if flag == "--full" => true,
         _ => return Err("usage: cargo xtask conformance [--full]".into()),
     };
-    let dir = repo_root().join("target/autobahn");
+    // Under the target directory cargo uses (CARGO_TARGET_DIR if set), where
+    // the build below puts the relay.
+    let target = crate::bench::target_dir();
+    let dir = target.join("autobahn");
     let wstest = ensure_wstest(&dir)?;
     step("building the relay (release)");
     cargo(["build", "--release", "-p", "relay"]).run()?;
 
     let port = free_port()?;
-    let relay = Command::new(repo_root().join("target/release/relay"))
+    let relay = Command::new(target.join("release/relay"))
         .args([
             "--listen",
             &format!("127.0.0.1:{port}"),
