@@ -13,7 +13,7 @@ use std::{
         atomic::{AtomicU64, AtomicU8, Ordering},
         Arc, OnceLock,
     },
-    task::{ready, Context, Poll},
+    task::{Context, Poll},
     time::{Duration, Instant},
 };
 
@@ -166,7 +166,8 @@ const READ_AHEAD_BYTES: usize = 64 << 10;
 /// A read that fills its caller's buffer (more is likely waiting) switches
 /// the connection to reading [`READ_AHEAD_BYTES`] at a time into a buffer of
 /// its own, handed out from there, until a read brings no more than its
-/// caller asked for. A connection that trickles holds no such buffer.
+/// caller asked for. The buffer lives only while reads find data waiting: a
+/// connection that trickles, or went quiet, holds none.
 pub struct RelayStream {
     inner: Transport,
     shared: Arc<ConnShared>,
@@ -241,7 +242,16 @@ impl AsyncRead for RelayStream {
         if this.streaming && wanted < READ_AHEAD_BYTES {
             this.ahead.reserve(READ_AHEAD_BYTES);
             let mut room = (&mut this.ahead).limit(READ_AHEAD_BYTES);
-            let read = ready!(std::pin::pin!(this.inner.read_buf(&mut room)).poll(cx));
+            let read = match std::pin::pin!(this.inner.read_buf(&mut room)).poll(cx) {
+                Poll::Ready(read) => read,
+                Poll::Pending => {
+                    // Nothing is waiting: a connection that went quiet after
+                    // a burst holds no buffer (a hostile client could
+                    // otherwise park 64 KiB in every session it opens).
+                    this.ahead = BytesMut::new();
+                    return Poll::Pending;
+                }
+            };
             this.streaming = matches!(read, Ok(n) if n > wanted);
             this.shared.tap.on_read(&this.ahead);
             this.hand_out(buf);
