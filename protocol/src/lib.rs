@@ -10,6 +10,7 @@ pub mod close;
 pub mod dns;
 pub mod frame;
 pub mod handshake;
+pub mod lossy;
 pub mod scenarios;
 pub mod tap;
 pub mod tls_hello;

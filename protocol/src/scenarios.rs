@@ -21,6 +21,11 @@ pub mod targets {
     pub const ECHO: &str = "echo";
     /// The same echo service over UDP: each datagram comes back.
     pub const UDP_ECHO: &str = "udp-echo";
+    /// The lossy service over TCP: a lost reply comes late, and every reply
+    /// behind it waits (see [`crate::lossy`]).
+    pub const LOSSY: &str = "lossy";
+    /// The lossy service over UDP: a lost reply never comes.
+    pub const UDP_LOSSY: &str = "udp-lossy";
     /// The lab's recorder.
     pub const RECORDER: &str = "recorder";
     /// The chat room.

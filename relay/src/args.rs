@@ -53,7 +53,13 @@ pub struct Args {
     #[arg(long, default_value = DEFAULT_RECORDER_LISTEN, value_name = "HOST:PORT")]
     pub recorder_listen: String,
 
-    /// Do not start the recorder and the bad-port listener (the experiments).
+    /// Address (TCP and UDP) of the lossy service, an echo that plays a
+    /// lossy network (targets `lossy` and `udp-lossy`).
+    #[arg(long, default_value = crate::services::lossy::LOSSY_LISTEN, value_name = "HOST:PORT")]
+    pub lossy_listen: String,
+
+    /// Do not start the recorder, the bad-port listener and the lossy
+    /// service (the experiments).
     #[arg(long)]
     pub no_lab: bool,
 

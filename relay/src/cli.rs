@@ -175,6 +175,7 @@ fn builtin_listen(args: &Args) -> BuiltinListen {
     BuiltinListen {
         echo: (!args.no_echo).then(|| args.echo_listen.clone()),
         recorder: (!args.no_lab).then(|| args.recorder_listen.clone()),
+        lossy: (!args.no_lab).then(|| args.lossy_listen.clone()),
         scenarios: (!args.no_scenarios).then(|| ScenarioListen {
             chat: args.chat_listen.clone(),
             quotes: args.quotes_listen.clone(),

@@ -105,6 +105,8 @@ pub async fn run(args: &PageArgs) -> anyhow::Result<PageRecord> {
         // offers one), on a free port.
         "--recorder-listen".into(),
         "127.0.0.1:0".into(),
+        "--lossy-listen".into(),
+        "127.0.0.1:0".into(),
         "--target".into(),
         format!("flood={}", flood.addr()),
     ];

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use protocol::{scenarios::targets, LabInfo};
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    banner_line, builtin_target, echo, lab,
+    banner_line, builtin_target, echo, lab, lossy,
     quotes::Quotes,
     recorder::RecorderLog,
     scenarios::{self, ScenarioAddrs, ScenarioListen},
@@ -29,6 +29,8 @@ pub struct BuiltinListen {
     pub echo: Option<String>,
     /// The lab's recorder (target `recorder`, plus a bad-port listener).
     pub recorder: Option<String>,
+    /// The lossy service (targets `lossy` and `udp-lossy`).
+    pub lossy: Option<String>,
     /// The scenario services.
     pub scenarios: Option<ScenarioListen>,
 }
@@ -39,6 +41,7 @@ impl BuiltinListen {
         Self {
             echo: None,
             recorder: None,
+            lossy: None,
             scenarios: None,
         }
     }
@@ -48,6 +51,7 @@ impl BuiltinListen {
         Self {
             echo: Some("127.0.0.1:0".into()),
             recorder: Some("127.0.0.1:0".into()),
+            lossy: Some("127.0.0.1:0".into()),
             scenarios: Some(ScenarioListen::ephemeral()),
         }
     }
@@ -88,38 +92,34 @@ pub async fn start(
         builtins: Builtins::default(),
     };
     if let Some(address) = &listen.echo {
-        let listener = TcpListener::bind(address).await.with_context(|| {
-            format!(
-                "cannot listen for the echo service on {address} (use --echo-listen or --no-echo)"
-            )
-        })?;
-        let addr = listener.local_addr()?;
-        started
-            .targets
-            .push(builtin_target(targets::ECHO, addr, echo::DESCRIPTION)?);
-        started.banner.push(banner_line("echo service", addr));
-        tokio::spawn(super::serve(
-            targets::ECHO,
-            listener,
-            shutdown.clone(),
+        let pair = TcpUdpPair {
+            tcp: (targets::ECHO, "echo service", echo::DESCRIPTION),
+            udp: (targets::UDP_ECHO, "udp echo", echo::UDP_DESCRIPTION),
+            flags: "--echo-listen or --no-echo",
+        };
+        pair.start(
+            address,
+            &mut started,
+            shutdown,
             echo::handle,
-        ));
-        // RFC 862 over UDP too, on the same port.
-        let socket = UdpSocket::bind(addr).await.with_context(|| {
-            format!(
-                "cannot listen for the UDP echo service on {addr} (use --echo-listen or --no-echo)"
-            )
-        })?;
-        let mut udp_echo = builtin_target(targets::UDP_ECHO, addr, echo::UDP_DESCRIPTION)?;
-        udp_echo.address = Address::Udp(addr.to_string());
-        started.targets.push(udp_echo);
-        started.banner.push(format!(
-            "{:<15}nc -u {} {}",
-            "udp echo:",
-            addr.ip(),
-            addr.port()
-        ));
-        tokio::spawn(echo::serve_udp(socket, shutdown.clone()));
+            echo::serve_udp,
+        )
+        .await?;
+    }
+    if let Some(address) = &listen.lossy {
+        let pair = TcpUdpPair {
+            tcp: (targets::LOSSY, "lossy", lossy::DESCRIPTION),
+            udp: (targets::UDP_LOSSY, "udp lossy", lossy::UDP_DESCRIPTION),
+            flags: "--lossy-listen or --no-lab",
+        };
+        pair.start(
+            address,
+            &mut started,
+            shutdown,
+            lossy::handle,
+            lossy::serve_udp,
+        )
+        .await?;
     }
     if let Some(address) = &listen.recorder {
         let lab = lab::start(address, shutdown).await?;
@@ -138,4 +138,63 @@ pub async fn start(
         started.builtins.scenario_addrs = Some(scenarios.addrs);
     }
     Ok(started)
+}
+
+/// A service that answers over TCP and UDP on the same port: each half's
+/// target name, banner label and description, and the flags that move it.
+struct TcpUdpPair {
+    tcp: (&'static str, &'static str, &'static str),
+    udp: (&'static str, &'static str, &'static str),
+    flags: &'static str,
+}
+
+impl TcpUdpPair {
+    /// Binds both halves at `address`, registers their targets and banner
+    /// lines, and runs them until `shutdown`.
+    async fn start<H, HFut, U, UFut>(
+        &self,
+        address: &str,
+        started: &mut Started,
+        shutdown: &CancellationToken,
+        handle: H,
+        serve_udp: U,
+    ) -> anyhow::Result<()>
+    where
+        H: Fn(TcpStream, CancellationToken) -> HFut + Send + 'static,
+        HFut: std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+        U: FnOnce(UdpSocket, CancellationToken) -> UFut,
+        UFut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (tcp_name, tcp_label, tcp_description) = self.tcp;
+        let (udp_name, udp_label, udp_description) = self.udp;
+        let listener = TcpListener::bind(address).await.with_context(|| {
+            format!(
+                "cannot listen for the {tcp_label} service on {address} (use {})",
+                self.flags
+            )
+        })?;
+        let addr = listener.local_addr()?;
+        started
+            .targets
+            .push(builtin_target(tcp_name, addr, tcp_description)?);
+        started.banner.push(banner_line(tcp_label, addr));
+        tokio::spawn(super::serve(tcp_name, listener, shutdown.clone(), handle));
+        let socket = UdpSocket::bind(addr).await.with_context(|| {
+            format!(
+                "cannot listen for the {udp_label} service on {addr} (use {})",
+                self.flags
+            )
+        })?;
+        let mut udp = builtin_target(udp_name, addr, udp_description)?;
+        udp.address = Address::Udp(addr.to_string());
+        started.targets.push(udp);
+        started.banner.push(format!(
+            "{:<15}nc -u {} {}",
+            format!("{udp_label}:"),
+            addr.ip(),
+            addr.port()
+        ));
+        tokio::spawn(serve_udp(socket, shutdown.clone()));
+        Ok(())
+    }
 }

@@ -14,27 +14,9 @@ pub const DESCRIPTION: &str = "demo: sends back every byte it receives";
 pub const UDP_DESCRIPTION: &str = "demo: sends back every datagram it receives";
 
 /// Echoes datagrams on `socket` until `shutdown`: each one goes back to its
-/// sender as it came. A failed send (the sender's port gone) is dropped, as
-/// UDP would.
+/// sender as it came.
 pub async fn serve_udp(socket: UdpSocket, shutdown: CancellationToken) {
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        let (n, from) = tokio::select! {
-            received = socket.recv_from(&mut buf) => match received {
-                Ok(received) => received,
-                Err(err) => {
-                    // Linux reports an earlier send's ICMP error here; the
-                    // socket stays usable.
-                    tracing::debug!(%err, "udp echo: receive failed");
-                    continue;
-                }
-            },
-            () = shutdown.cancelled() => return,
-        };
-        if let Err(err) = socket.send_to(&buf[..n], from).await {
-            tracing::debug!(%err, %from, "udp echo: send failed");
-        }
-    }
+    super::serve_udp("udp echo", socket, shutdown, |_| true).await;
 }
 
 /// Echoes one connection until the client closes its side, then closes ours.

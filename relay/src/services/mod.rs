@@ -9,6 +9,7 @@ pub mod game;
 pub mod lab;
 pub mod lamp;
 pub mod line;
+pub mod lossy;
 pub mod quotes;
 pub mod recorder;
 pub mod scenarios;
@@ -16,7 +17,7 @@ pub mod shared;
 
 use std::{net::SocketAddr, time::Duration};
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tracing::Instrument;
 
@@ -85,4 +86,36 @@ pub async fn serve<F, Fut>(
     }
     tasks.close();
     tasks.wait().await;
+}
+
+/// Answers datagrams on `socket` until `shutdown`: each one for which
+/// `reply` is true goes back to its sender as it came; the others are
+/// dropped. A failed send (the sender's port gone) is dropped, as UDP would.
+pub async fn serve_udp(
+    name: &'static str,
+    socket: UdpSocket,
+    shutdown: CancellationToken,
+    reply: impl Fn(&[u8]) -> bool,
+) {
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let (n, from) = tokio::select! {
+            received = socket.recv_from(&mut buf) => match received {
+                Ok(received) => received,
+                Err(err) => {
+                    // Linux reports an earlier send's ICMP error here; the
+                    // socket stays usable.
+                    tracing::debug!(service = name, %err, "receive failed");
+                    continue;
+                }
+            },
+            () = shutdown.cancelled() => return,
+        };
+        if !reply(&buf[..n]) {
+            continue;
+        }
+        if let Err(err) = socket.send_to(&buf[..n], from).await {
+            tracing::debug!(service = name, %err, %from, "send failed");
+        }
+    }
 }
