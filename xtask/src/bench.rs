@@ -1,6 +1,7 @@
 //! `cargo xtask bench [--quick]`: installs websocat and websockify if missing,
 //! builds the relay and `wsload` (the `bench` crate), starts an echo service
-//! with our relay, websocat and websockify in front of it (and three reference
+//! with our relay (its WebSocket door, and as `relay-wt` its WebTransport
+//! door), websocat and websockify in front of it (and three reference
 //! servers of `wsload`'s own: a plain TCP forwarder and a minimal bridge on
 //! each WebSocket library), drives all of them
 //! and the echo service itself (raw TCP, the limit) with the same client,
@@ -130,6 +131,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         RELAY_MAX_SESSIONS.into(),
     ];
     relay_args.extend(options.relay_args.iter().cloned());
+    // The WebSocket door's relay runs without the WebTransport door (its
+    // default port is fixed, and may be another relay's on a shared machine);
+    // `relay-wt` is the same binary with the door on a free UDP port.
+    let mut ws_relay_args = relay_args.clone();
+    ws_relay_args.push("--no-webtransport".into());
+    let mut wt_relay_args = relay_args.clone();
+    wt_relay_args.extend([
+        "--webtransport-listen".into(),
+        "127.0.0.1:{udp_port}".into(),
+    ]);
     let websocat = which("websocat").ok_or("websocat is not on PATH")?;
     let websockify = which("websockify").ok_or("websockify is not on PATH")?;
     let mut contenders = vec![
@@ -137,10 +148,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Contender::server(
             "relay",
             &relay,
-            &relay_args,
+            &ws_relay_args,
             "ws://127.0.0.1:{port}/ws/echo",
             &logs.join("relay.log"),
         ),
+        // A stream is one service connection; the client holds no descriptor
+        // per session (one UDP socket carries them all).
+        Contender::server(
+            plan::RELAY_WT,
+            &relay,
+            &wt_relay_args,
+            "https://127.0.0.1:{udp_port}/wt/echo",
+            &logs.join("relay-wt.log"),
+        )
+        .with_run_args(&["--wt-lab".into(), "127.0.0.1:{port}".into()])
+        .with_files_per_session(1),
         Contender::server(
             "websocat",
             Path::new(&websocat),
@@ -268,6 +290,9 @@ fn run_rounds(
             for i in 0..contenders.len() {
                 let count = contenders.len();
                 let contender = &mut contenders[(i + round as usize - 1) % count];
+                if !scenario.runs(&contender.name) {
+                    continue;
+                }
                 if scenario.fresh_servers {
                     contender.restart()?;
                 }
