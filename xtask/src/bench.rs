@@ -12,7 +12,8 @@
 //!
 //! Options: `--quick` (small counts, one round), `--rounds N`, `--relay-bin
 //! PATH` (measure that relay binary instead of building one), `--relay-arg ARG`
-//! (an extra relay flag, repeatable).
+//! (an extra relay flag, repeatable), `--no-page` (the relays only: no page
+//! build, size or frame times).
 
 mod page;
 mod plan;
@@ -45,6 +46,7 @@ struct Options {
     rounds: Option<u32>,
     relay_bin: Option<PathBuf>,
     relay_args: Vec<String>,
+    no_page: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -64,6 +66,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--relay-bin" => options.relay_bin = Some(value("--relay-bin")?.into()),
             "--relay-arg" => options.relay_args.push(value("--relay-arg")?),
+            "--no-page" => options.no_page = true,
             other => return Err(format!("bench: unknown option {other}")),
         }
     }
@@ -76,7 +79,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     tools::install()?;
     // The page's size is one line of the report: a machine that cannot build
     // the page (no Trunk yet) still measures the relays.
-    let (page, page_missing) = match page_sizes() {
+    let sizes = if options.no_page {
+        Err("--no-page".to_owned())
+    } else {
+        page_sizes()
+    };
+    let (page, page_missing) = match sizes {
         Ok(page) => (page, None),
         Err(why) => (Vec::new(), Some(format!("page size: not measured: {why}"))),
     };
@@ -221,7 +229,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     drop(contenders);
     drop(echo);
     let page_frames = match &page_missing {
-        Some(_) => Err("the page was not built".to_owned()),
+        Some(_) => Err("the page was not measured".to_owned()),
         None => page::frames(&wsload, &relay, options.quick, &results),
     };
 
