@@ -296,6 +296,7 @@ fn the_webtransport_table_sets_the_door_beside_the_websocket_one() {
     let table = md
         .split("## WebTransport")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .expect("a WebTransport section");
     // relay-wt, relay (median 650), tcp-proxy, direct-tcp (median 1000); wt/ws.
     assert!(
