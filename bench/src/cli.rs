@@ -81,6 +81,11 @@ pub enum Scenario {
     Sessions,
     /// Connect-and-close churn from `--concurrency` workers.
     Handshakes,
+    /// `--concurrency` workers each opening a stream (WebTransport: on one
+    /// shared session) or a session (WebSocket, TCP), doing
+    /// `--round-trips-per-stream` round trips on it and closing it, again,
+    /// up to `--count` or `--duration-secs`.
+    Streams,
 }
 
 impl Scenario {
@@ -91,6 +96,7 @@ impl Scenario {
             Self::Latency => "latency",
             Self::Sessions => "sessions",
             Self::Handshakes => "handshakes",
+            Self::Streams => "streams",
         }
     }
 }
@@ -110,6 +116,12 @@ pub enum Target {
         /// `HOST:PORT`.
         addr: String,
     },
+    /// A WebTransport door: `https://HOST:PORT/PATH`; every session is a
+    /// QUIC connection, every stream in it one connection to the service.
+    Wt {
+        /// The full URL, sent in the CONNECT request.
+        url: String,
+    },
 }
 
 impl FromStr for Target {
@@ -119,6 +131,14 @@ impl FromStr for Target {
         if let Some(addr) = text.strip_prefix("tcp://") {
             return Ok(Self::Tcp {
                 addr: addr.trim_end_matches('/').to_owned(),
+            });
+        }
+        if let Some(rest) = text.strip_prefix("https://") {
+            if rest.split('/').next().unwrap_or_default().is_empty() {
+                return Err(format!("{text:?} has no HOST:PORT"));
+            }
+            return Ok(Self::Wt {
+                url: text.to_owned(),
             });
         }
         if let Some(rest) = text.strip_prefix("ws://") {
@@ -132,7 +152,7 @@ impl FromStr for Target {
             });
         }
         Err(format!(
-            "{text:?} is neither ws://HOST:PORT/PATH nor tcp://HOST:PORT"
+            "{text:?} is none of ws://HOST:PORT/PATH, https://HOST:PORT/PATH (WebTransport), tcp://HOST:PORT"
         ))
     }
 }
@@ -140,9 +160,19 @@ impl FromStr for Target {
 /// `wsload run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// `ws://HOST:PORT/PATH` (a WebSocket contender) or `tcp://HOST:PORT` (the limit).
+    /// `ws://HOST:PORT/PATH` (a WebSocket contender), `https://HOST:PORT/PATH`
+    /// (a WebTransport door) or `tcp://HOST:PORT` (the limit).
     #[arg(long, value_name = "URL")]
     pub target: Target,
+
+    /// WebTransport: the relay's HTTP address; the certificate's SHA-256 is
+    /// read from its `/api/lab`, as the page does.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "wt_cert_sha256")]
+    pub wt_lab: Option<String>,
+
+    /// WebTransport: the certificate's SHA-256 (64 hex digits), instead of `--wt-lab`.
+    #[arg(long, value_name = "HEX")]
+    pub wt_cert_sha256: Option<String>,
 
     /// The scenario to run.
     #[arg(long, value_enum)]
@@ -184,9 +214,14 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 3.0)]
     pub duration_secs: f64,
 
-    /// sessions: connects in flight while opening; handshakes: parallel workers.
+    /// sessions: connects in flight while opening; handshakes and streams:
+    /// parallel workers.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
+
+    /// streams: round trips of `--ping-bytes` on each stream before it is closed.
+    #[arg(long, default_value_t = 8)]
+    pub round_trips_per_stream: u64,
 
     /// Hard limit on the whole run, in seconds; a run past it is reported as failed.
     #[arg(long, default_value_t = 60.0)]
@@ -320,6 +355,13 @@ mod tests {
                 addr: "127.0.0.1:7".into()
             })
         );
+        assert_eq!(
+            "https://127.0.0.1:4433/wt/echo".parse(),
+            Ok(Target::Wt {
+                url: "https://127.0.0.1:4433/wt/echo".into()
+            })
+        );
+        assert!("https:///wt/echo".parse::<Target>().is_err());
         assert!("http://x".parse::<Target>().is_err());
         assert!("ws:///path".parse::<Target>().is_err());
     }

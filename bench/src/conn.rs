@@ -1,9 +1,10 @@
-//! One session to a contender, over WebSocket or raw TCP, behind one API so
-//! every scenario does exactly the same work on both.
+//! One session to a contender, over WebSocket, WebTransport (one stream) or
+//! raw TCP, behind one API so every scenario does exactly the same work on
+//! each. [`crate::dialer`] says where sessions come from.
 
 use bytes::{Bytes, BytesMut};
 
-use crate::{cli::Target, tcp, ws};
+use crate::{cli::Target, tcp, ws, wt};
 
 /// How a session ended when we closed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub enum Tx {
     Ws(ws::WsTx),
     /// Raw TCP.
     Tcp(tokio::net::tcp::OwnedWriteHalf),
+    /// A WebTransport stream.
+    Wt(wt::WtTx),
 }
 
 /// The receiving half of a session.
@@ -35,6 +38,8 @@ pub enum Rx {
     Ws(ws::WsRx),
     /// Raw TCP: each receive is what one read returned.
     Tcp(tcp::TcpRx),
+    /// A WebTransport stream: each receive is one chunk QUIC delivered.
+    Wt(wt::WtRx),
 }
 
 /// A session: both halves, usable from two tasks once taken apart.
@@ -46,7 +51,9 @@ pub struct Conn {
 }
 
 impl Conn {
-    /// Opens a session to `target` (TCP connect, plus the upgrade for WebSocket).
+    /// Opens a session to `target` (TCP connect, plus the upgrade for
+    /// WebSocket). A WebTransport target needs its client's certificate pin:
+    /// open it through [`crate::dialer::Dialer`].
     pub async fn open(target: &Target, options: ConnOptions) -> anyhow::Result<Self> {
         Ok(match target {
             Target::Ws { url, addr } => {
@@ -66,7 +73,18 @@ impl Conn {
                     rx: Rx::Tcp(rx),
                 }
             }
+            Target::Wt { url } => {
+                anyhow::bail!("{url}: a WebTransport target is opened through a Dialer")
+            }
         })
+    }
+
+    /// A session made of one WebTransport stream.
+    pub fn from_wt((tx, rx): (wt::WtTx, wt::WtRx)) -> Self {
+        Self {
+            tx: Tx::Wt(tx),
+            rx: Rx::Wt(rx),
+        }
     }
 
     /// Sends `data`, then reads until exactly as many bytes came back, and
@@ -94,6 +112,7 @@ impl Conn {
         match (&mut self.tx, &mut self.rx) {
             (Tx::Ws(tx), Rx::Ws(rx)) => ws::close(tx, rx).await,
             (Tx::Tcp(tx), Rx::Tcp(rx)) => tcp::close(tx, rx).await,
+            (Tx::Wt(tx), Rx::Wt(rx)) => wt::close(tx, rx).await,
             _ => unreachable!("both halves come from the same open"),
         }
     }
@@ -105,6 +124,7 @@ impl Tx {
         match self {
             Self::Ws(tx) => ws::send(tx, data).await,
             Self::Tcp(tx) => tcp::send(tx, &data).await,
+            Self::Wt(tx) => wt::send(tx, data).await,
         }
     }
 }
@@ -115,6 +135,7 @@ impl Rx {
         match self {
             Self::Ws(rx) => ws::recv(rx).await,
             Self::Tcp(rx) => rx.recv().await,
+            Self::Wt(rx) => rx.recv().await,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `wsload`: the load client behind `cargo xtask bench`.
 //!
-//! One client drives every contender (our relay, websocat, websockify, and the
-//! echo service itself over raw TCP) through the same scenarios, verifying every
+//! One client drives every contender (our relay through both its doors,
+//! WebSocket and WebTransport, websocat, websockify, and the echo service
+//! itself over raw TCP) through the same scenarios, verifying every
 //! echoed byte. Each `wsload run` prints one JSON line ([`record::RunRecord`]);
 //! `wsload report` turns the lines of a whole bench into Markdown, JSON and SVG;
 //! `wsload page` measures the playground page's frame times under load;
@@ -10,6 +11,7 @@
 
 pub mod cli;
 pub mod conn;
+pub mod dialer;
 pub mod echo;
 pub mod page;
 pub mod payload;
@@ -23,3 +25,4 @@ pub mod soak;
 pub mod stats;
 pub mod tcp;
 pub mod ws;
+pub mod wt;

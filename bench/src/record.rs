@@ -72,6 +72,19 @@ pub mod metric {
     pub const HANDSHAKE_P50_MS: &str = "handshake_p50_ms";
     /// See [`HANDSHAKE_P50_MS`].
     pub const HANDSHAKE_P99_MS: &str = "handshake_p99_ms";
+    /// streams: streams (or sessions standing in for them) opened, used and
+    /// closed per second.
+    pub const STREAMS_PER_S: &str = "streams_per_s";
+    /// streams: streams opened, used and closed in all.
+    pub const STREAMS_DONE: &str = "streams";
+    /// streams: the server's CPU time per stream (open, its round trips,
+    /// close), µs.
+    pub const CPU_US_PER_STREAM: &str = "cpu_us_per_stream";
+    /// streams: time from asking for a stream to its first echo, ms (a
+    /// stream past the relay's limit waits for one to end).
+    pub const FIRST_ECHO_P50_MS: &str = "first_echo_p50_ms";
+    /// See [`FIRST_ECHO_P50_MS`].
+    pub const FIRST_ECHO_P99_MS: &str = "first_echo_p99_ms";
     /// Closes the server answered by hanging up instead of with a close frame.
     pub const ABRUPT_CLOSES: &str = "abrupt_closes";
     /// Errors of the run, as a number (also in [`super::RunRecord::errors`]).

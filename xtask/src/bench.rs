@@ -1,6 +1,7 @@
 //! `cargo xtask bench [--quick]`: installs websocat and websockify if missing,
 //! builds the relay and `wsload` (the `bench` crate), starts an echo service
-//! with our relay, websocat and websockify in front of it (and three reference
+//! with our relay (its WebSocket door, and as `relay-wt` its WebTransport
+//! door), websocat and websockify in front of it (and three reference
 //! servers of `wsload`'s own: a plain TCP forwarder and a minimal bridge on
 //! each WebSocket library), drives all of them
 //! and the echo service itself (raw TCP, the limit) with the same client,
@@ -11,7 +12,8 @@
 //!
 //! Options: `--quick` (small counts, one round), `--rounds N`, `--relay-bin
 //! PATH` (measure that relay binary instead of building one), `--relay-arg ARG`
-//! (an extra relay flag, repeatable).
+//! (an extra relay flag, repeatable), `--no-page` (the relays only: no page
+//! build, size or frame times).
 
 mod page;
 mod plan;
@@ -44,6 +46,7 @@ struct Options {
     rounds: Option<u32>,
     relay_bin: Option<PathBuf>,
     relay_args: Vec<String>,
+    no_page: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -63,6 +66,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--relay-bin" => options.relay_bin = Some(value("--relay-bin")?.into()),
             "--relay-arg" => options.relay_args.push(value("--relay-arg")?),
+            "--no-page" => options.no_page = true,
             other => return Err(format!("bench: unknown option {other}")),
         }
     }
@@ -73,7 +77,17 @@ fn parse(args: &[String]) -> Result<Options, String> {
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
     tools::install()?;
-    let page = page_sizes()?;
+    // The page's size is one line of the report: a machine that cannot build
+    // the page (no Trunk yet) still measures the relays.
+    let sizes = if options.no_page {
+        Err("--no-page".to_owned())
+    } else {
+        page_sizes()
+    };
+    let (page, page_missing) = match sizes {
+        Ok(page) => (page, None),
+        Err(why) => (Vec::new(), Some(format!("page size: not measured: {why}"))),
+    };
     // `--relay-bin` measures another build of the relay (e.g. an experiment).
     let mut build = vec!["build", "--release", "-p", "bench"];
     if options.relay_bin.is_none() {
@@ -130,6 +144,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         RELAY_MAX_SESSIONS.into(),
     ];
     relay_args.extend(options.relay_args.iter().cloned());
+    // The WebSocket door's relay runs without the WebTransport door (its
+    // default port is fixed, and may be another relay's on a shared machine);
+    // `relay-wt` is the same binary with the door on a free UDP port.
+    let mut ws_relay_args = relay_args.clone();
+    ws_relay_args.push("--no-webtransport".into());
+    let mut wt_relay_args = relay_args.clone();
+    wt_relay_args.extend([
+        "--webtransport-listen".into(),
+        "127.0.0.1:{udp_port}".into(),
+    ]);
     let websocat = which("websocat").ok_or("websocat is not on PATH")?;
     let websockify = which("websockify").ok_or("websockify is not on PATH")?;
     let mut contenders = vec![
@@ -137,10 +161,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Contender::server(
             "relay",
             &relay,
-            &relay_args,
+            &ws_relay_args,
             "ws://127.0.0.1:{port}/ws/echo",
             &logs.join("relay.log"),
         ),
+        // A stream is one service connection; the client holds no descriptor
+        // per session (one UDP socket carries them all).
+        Contender::server(
+            plan::RELAY_WT,
+            &relay,
+            &wt_relay_args,
+            "https://127.0.0.1:{udp_port}/wt/echo",
+            &logs.join("relay-wt.log"),
+        )
+        .with_run_args(&["--wt-lab".into(), "127.0.0.1:{port}".into()])
+        .with_files_per_session(1),
         Contender::server(
             "websocat",
             Path::new(&websocat),
@@ -193,7 +228,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let notes = plan.notes(&contenders);
     drop(contenders);
     drop(echo);
-    let page_frames = page::frames(&wsload, &relay, options.quick, &results);
+    let page_frames = match &page_missing {
+        Some(_) => Err("the page was not measured".to_owned()),
+        None => page::frames(&wsload, &relay, options.quick, &results),
+    };
 
     step("writing the report");
     let command = if options.quick {
@@ -228,7 +266,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .arg("--note")
             .arg(format!("page frame times: not measured: {why}")),
     };
-    for note in notes {
+    for note in notes.into_iter().chain(page_missing) {
         report = report.arg("--note").arg(note);
     }
     report.run()?;
@@ -268,6 +306,9 @@ fn run_rounds(
             for i in 0..contenders.len() {
                 let count = contenders.len();
                 let contender = &mut contenders[(i + round as usize - 1) % count];
+                if !scenario.runs(&contender.name) {
+                    continue;
+                }
                 if scenario.fresh_servers {
                     contender.restart()?;
                 }

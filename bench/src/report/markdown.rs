@@ -174,6 +174,7 @@ pub fn render(report: &Report) -> String {
 
     out.push_str(&against_the_hop(report));
     out.push_str(&references(report));
+    out.push_str(&super::webtransport::render(report));
 
     out.push_str("\n## Targets (reported, never asserted)\n\n");
     let _ = writeln!(

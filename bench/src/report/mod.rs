@@ -7,13 +7,14 @@ mod page_frames;
 mod rows;
 pub(crate) mod svg;
 mod targets;
+mod webtransport;
 
 use std::{collections::BTreeMap, fs, path::Path};
 
 use anyhow::Context;
 use serde::Serialize;
 
-pub use rows::{RowSpec, HOP_CONTENDERS, HOP_ROWS, ROWS};
+pub use rows::{RowSpec, HOP_CONTENDERS, HOP_ROWS, ROWS, WT_CONTENDERS, WT_ROWS};
 use targets::check_targets;
 
 use crate::{cli::ReportArgs, page::PageRecord, record::metric, record::RunRecord, stats::median};
@@ -28,6 +29,8 @@ pub const REFERENCES: [&str; 3] = ["tcp-proxy", "tung-bridge", "fws-bridge"];
 pub const HOP: &str = "tcp-proxy";
 /// Our relay's name in the records.
 pub const OURS: &str = "relay";
+/// Our relay's WebTransport door in the records (a relay of its own).
+pub const WEBTRANSPORT: &str = "relay-wt";
 /// The limit every relay is compared with: the client on raw TCP.
 pub const LIMIT: &str = "direct-tcp";
 /// A client using at least this share of its threads is called saturated.
@@ -52,6 +55,9 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Ours against the hop and websocat ([`HOP_ROWS`]).
     pub hop_rows: Vec<Row>,
+    /// Our WebTransport door against our WebSocket door, the hop and the
+    /// limit ([`WT_ROWS`]).
+    pub wt_rows: Vec<Row>,
     /// The team's targets, checked against the rows.
     pub targets: Vec<TargetCheck>,
     /// CPU use per scenario and contender.
@@ -193,6 +199,10 @@ pub fn build(
         .iter()
         .map(|spec| aggregate(records, spec))
         .collect();
+    let wt_rows: Vec<Row> = WT_ROWS
+        .iter()
+        .map(|spec| aggregate(records, spec))
+        .collect();
     let mut notes: Vec<String> = args.notes.clone();
     let mut failures = Vec::new();
     for record in records {
@@ -219,6 +229,7 @@ pub fn build(
         cpu: cpu_rows(records),
         rows,
         hop_rows,
+        wt_rows,
         page,
         page_frames: None,
         notes,
@@ -229,7 +240,11 @@ pub fn build(
 /// The median (or, for errors, the total) of one metric per contender.
 fn aggregate(records: &[RunRecord], spec: &RowSpec) -> Row {
     let mut values = BTreeMap::new();
-    for contender in CONTENDERS.into_iter().chain(REFERENCES) {
+    for contender in CONTENDERS
+        .into_iter()
+        .chain(REFERENCES)
+        .chain([WEBTRANSPORT])
+    {
         let runs = records
             .iter()
             .filter(|r| r.scenario == spec.scenario && r.contender == contender);

@@ -272,3 +272,44 @@ fn svg_has_a_bar_per_measured_value() {
         .sum();
     assert_eq!(svg.matches("<rect x=").count(), measured);
 }
+
+#[test]
+fn the_webtransport_table_sets_the_door_beside_the_websocket_one() {
+    let mut records = sample();
+    records.push(record(
+        "throughput",
+        WEBTRANSPORT,
+        1,
+        metric::MIB_PER_S,
+        325.0,
+    ));
+    records.push(record(
+        "streams-16",
+        WEBTRANSPORT,
+        1,
+        metric::STREAMS_PER_S,
+        900.0,
+    ));
+    records.push(record("streams-16", OURS, 1, metric::STREAMS_PER_S, 1800.0));
+    let report = build(&records, test_machine(), &args(), None);
+    let md = markdown::render(&report);
+    let table = md
+        .split("## WebTransport")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a WebTransport section");
+    // relay-wt, relay (median 650), tcp-proxy, direct-tcp (median 1000); wt/ws.
+    assert!(
+        table.contains("| throughput | MiB/s ↑ | 325 | 650 | — | 1000 | 0.50× | — |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| streams-16 | opens/s ↑ | 900 | 1800 | — | — | 0.50× | — |"),
+        "{table}"
+    );
+    // Rows the door was not measured in are left out.
+    assert!(!table.contains("handshakes/s"), "{table}");
+    // Without the door, no section.
+    let plain = markdown::render(&build(&sample(), test_machine(), &args(), None));
+    assert!(!plain.contains("## WebTransport"));
+}

@@ -11,7 +11,8 @@ use futures_util::future::join_all;
 use super::Outcome;
 use crate::{
     cli::RunArgs,
-    conn::{Closed, Conn, ConnOptions},
+    conn::{Closed, ConnOptions},
+    dialer::Dialer,
     procfs::CpuMeter,
     record::metric,
     stats::Percentiles,
@@ -28,6 +29,8 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started = Cell::new(0u64);
     let first_error = Cell::new(None::<String>);
 
+    let owned_dialer = Dialer::new(args).await?;
+    let dialer = &owned_dialer;
     let meter = CpuMeter::start(args.server_pid, args.echo_pid);
     let start = Instant::now();
     let (started, first_error) = (&started, &first_error);
@@ -39,7 +42,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             started.set(started.get() + 1);
             let begin = Instant::now();
             let cycle = async {
-                let conn = Conn::open(&args.target, options).await?;
+                let conn = dialer.open(options).await?;
                 let opened = begin.elapsed();
                 let closed = conn.close().await?;
                 anyhow::Ok((opened, closed))
@@ -83,5 +86,6 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         outcome.metric(metric::HANDSHAKE_P50_MS, p.p50);
         outcome.metric(metric::HANDSHAKE_P99_MS, p.p99);
     }
+    owned_dialer.finish().await;
     Ok(outcome)
 }

@@ -1,8 +1,9 @@
-//! The four scenarios, each bounded by a count and by `--timeout-secs`.
+//! The five scenarios, each bounded by a count and by `--timeout-secs`.
 
 mod handshakes;
 mod sessions;
 mod stream;
+mod streams;
 
 use std::{collections::BTreeMap, time::Duration, time::Instant};
 
@@ -58,6 +59,7 @@ pub async fn run(args: &RunArgs, open_files: u64) -> RunRecord {
             Scenario::Latency => stream::latency(args).await,
             Scenario::Sessions => sessions::run(args, open_files).await,
             Scenario::Handshakes => handshakes::run(args).await,
+            Scenario::Streams => streams::run(args).await,
         }
     };
     let (outcome, failure) = match tokio::time::timeout(limit, work).await {

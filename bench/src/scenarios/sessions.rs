@@ -14,6 +14,7 @@ use super::Outcome;
 use crate::{
     cli::RunArgs,
     conn::{Conn, ConnOptions},
+    dialer::Dialer,
     procfs::{self, CpuMeter},
     record::metric,
     stats::Percentiles,
@@ -40,11 +41,12 @@ pub async fn run(args: &RunArgs, open_files: u64) -> anyhow::Result<Outcome> {
         let seen = first_error.take();
         first_error.set(seen.or(Some(format!("{err:#}"))));
     };
+    let dialer = Dialer::new(args).await?;
     let rss_before = args.server_pid.and_then(procfs::rss_kib);
 
     let opening = Instant::now();
     let opened: Vec<_> = stream::iter(0..args.sessions)
-        .map(|_| Conn::open(&args.target, options))
+        .map(|_| dialer.open(options))
         .buffer_unordered(args.concurrency.max(1))
         .collect()
         .await;
@@ -120,6 +122,7 @@ pub async fn run(args: &RunArgs, open_files: u64) -> anyhow::Result<Outcome> {
     for result in closes {
         outcome.closed(result);
     }
+    dialer.finish().await;
     Ok(outcome)
 }
 
@@ -167,7 +170,7 @@ async fn exercise(
 }
 
 /// `size` bytes: the session id, the sequence number, then filler.
-fn ping(id: u64, seq: u64, size: usize) -> Bytes {
+pub(super) fn ping(id: u64, seq: u64, size: usize) -> Bytes {
     let mut message = BytesMut::with_capacity(size);
     message.put_u64(id);
     message.put_u64(seq);

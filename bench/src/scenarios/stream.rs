@@ -8,6 +8,7 @@ use super::Outcome;
 use crate::{
     cli::RunArgs,
     conn::{Conn, ConnOptions},
+    dialer::Dialer,
     payload::Pattern,
     procfs::CpuMeter,
     record::metric,
@@ -25,7 +26,8 @@ pub async fn throughput(args: &RunArgs) -> anyhow::Result<Outcome> {
     let options = ConnOptions {
         read_buffer_bytes: (2 * args.message_bytes).max(128 << 10),
     };
-    let Conn { mut tx, mut rx } = Conn::open(&args.target, options).await?;
+    let dialer = Dialer::new(args).await?;
+    let Conn { mut tx, mut rx } = dialer.open(options).await?;
     let pattern = Pattern::new(args.message_bytes);
     let total = args.bytes;
 
@@ -68,6 +70,7 @@ pub async fn throughput(args: &RunArgs) -> anyhow::Result<Outcome> {
         outcome.metric(metric::CPU_S_PER_GIB, s);
     }
     outcome.closed((Conn { tx, rx }).close().await);
+    dialer.finish().await;
     Ok(outcome)
 }
 
@@ -76,7 +79,8 @@ pub async fn latency(args: &RunArgs) -> anyhow::Result<Outcome> {
     let options = ConnOptions {
         read_buffer_bytes: 4 << 10,
     };
-    let mut conn = Conn::open(&args.target, options).await?;
+    let dialer = Dialer::new(args).await?;
+    let mut conn = dialer.open(options).await?;
     let pattern = Pattern::new(args.ping_bytes);
     let size = args.ping_bytes as u64;
     let mut offset = 0u64;
@@ -110,5 +114,6 @@ pub async fn latency(args: &RunArgs) -> anyhow::Result<Outcome> {
         outcome.metric(metric::P999_US, p.p999);
     }
     outcome.closed(conn.close().await);
+    dialer.finish().await;
     Ok(outcome)
 }

@@ -5,7 +5,19 @@ use std::time::Duration;
 
 use std::path::{Path, PathBuf};
 
-use super::procs::{free_port, Service};
+use super::procs::{free_port, free_udp_port, Service};
+
+/// Our relay's WebTransport door as a contender (a relay of its own, so its
+/// CPU and memory are the door's alone).
+pub const RELAY_WT: &str = "relay-wt";
+/// Scenarios up to this many sessions run on `relay-wt` too: each of its
+/// sessions is a QUIC and TLS handshake in user space on both sides (a
+/// smoke run opened 1,000 in 6.6 s), so 10,000 would take over a minute per
+/// run, and the relay held about 70 KiB per QUIC session.
+const RELAY_WT_MAX_SESSIONS: usize = 1_000;
+/// The contenders of the streams scenarios: one WebTransport session's
+/// streams against as many WebSocket sessions, the hop, and the limit.
+const STREAMS_CONTENDERS: &[&str] = &["direct-tcp", "relay", RELAY_WT, "tcp-proxy"];
 
 /// websockify forks one Python process per session, and past about 500 open
 /// sessions its `select()` fails ("filedescriptor out of range", FD_SETSIZE
@@ -33,6 +45,10 @@ pub struct ScenarioPlan {
     timeout_secs: u64,
     /// Scenario-specific wsload arguments.
     args: Vec<String>,
+    /// Only these contenders run it (all when `None`).
+    only: Option<&'static [&'static str]>,
+    /// These contenders don't.
+    except: &'static [&'static str],
 }
 
 impl ScenarioPlan {
@@ -44,7 +60,39 @@ impl ScenarioPlan {
             fresh_servers: false,
             timeout_secs,
             args: args.iter().map(|a| a.to_string()).collect(),
+            only: None,
+            except: &[],
         }
+    }
+
+    /// `streams-<workers>`: that many channels open at once, each doing 8
+    /// round trips of 32 bytes before it closes, for `window_secs`.
+    fn streams(workers: usize, window_secs: &str, timeout_secs: u64) -> Self {
+        let workers = workers.to_string();
+        let mut plan = Self::new(
+            &format!("streams-{workers}"),
+            "streams",
+            timeout_secs,
+            &[
+                "--concurrency",
+                &workers,
+                "--duration-secs",
+                window_secs,
+                "--count",
+                "1000000",
+                "--round-trips-per-stream",
+                "8",
+                "--ping-bytes",
+                "32",
+            ],
+        );
+        plan.only = Some(STREAMS_CONTENDERS);
+        plan
+    }
+
+    /// Whether `contender` runs this scenario.
+    pub fn runs(&self, contender: &str) -> bool {
+        self.only.is_none_or(|only| only.contains(&contender)) && !self.except.contains(&contender)
     }
 
     fn sessions(wanted: usize, window_secs: &str, timeout_secs: u64) -> Self {
@@ -63,6 +111,9 @@ impl ScenarioPlan {
         );
         plan.sessions = Some(wanted);
         plan.fresh_servers = true;
+        if wanted > RELAY_WT_MAX_SESSIONS {
+            plan.except = &[RELAY_WT];
+        }
         plan
     }
 
@@ -78,6 +129,10 @@ pub struct Contender {
     pub name: String,
     /// What wsload connects to.
     target: String,
+    /// Extra `wsload run` arguments (`{port}` as for the server).
+    run_args: Vec<String>,
+    /// `run_args` with the ports of the running server filled in.
+    filled_run_args: Vec<String>,
     /// Descriptors per session in the server (2 for a relay: browser + upstream).
     files_per_session: u64,
     /// The server (none for direct TCP: the echo service is the limit).
@@ -101,17 +156,22 @@ impl Contender {
         Self {
             name: "direct-tcp".into(),
             target: format!("tcp://{echo_addr}"),
+            run_args: Vec::new(),
+            filled_run_args: Vec::new(),
             files_per_session: 1,
             server: None,
         }
     }
 
     /// A WebSocket-to-TCP relay started as `program args` (`{port}` in `args`
-    /// and `url` is replaced by a free port at each start).
+    /// and `url` is replaced by a free TCP port at each start, `{udp_port}` by
+    /// a free UDP port).
     pub fn server(name: &str, program: &Path, args: &[String], url: &str, log: &Path) -> Self {
         Self {
             name: name.to_owned(),
             target: String::new(),
+            run_args: Vec::new(),
+            filled_run_args: Vec::new(),
             files_per_session: 2,
             server: Some(Server {
                 program: program.to_owned(),
@@ -123,6 +183,18 @@ impl Contender {
         }
     }
 
+    /// Extra `wsload run` arguments for every run (placeholders as in [`Self::server`]).
+    pub fn with_run_args(mut self, args: &[String]) -> Self {
+        self.run_args = args.to_vec();
+        self
+    }
+
+    /// Sessions of this contender each hold `files` descriptors in its server.
+    pub fn with_files_per_session(mut self, files: u64) -> Self {
+        self.files_per_session = files;
+        self
+    }
+
     /// Stops the server if it runs and starts a fresh one on a new port.
     pub fn restart(&mut self) -> Result<(), String> {
         let Some(server) = &mut self.server else {
@@ -130,10 +202,15 @@ impl Contender {
         };
         server.running = None; // the guard stops it
         let port = free_port()?;
-        let fill = |text: &str| text.replace("{port}", &port.to_string());
+        let udp_port = free_udp_port()?;
+        let fill = |text: &str| {
+            text.replace("{port}", &port.to_string())
+                .replace("{udp_port}", &udp_port.to_string())
+        };
         let args: Vec<String> = server.args.iter().map(|a| fill(a)).collect();
         let service = Service::start(&self.name, &server.program, &args, &server.log, port)?;
         self.target = fill(&server.url);
+        self.filled_run_args = self.run_args.iter().map(|a| fill(a)).collect();
         server.running = Some(service);
         Ok(())
     }
@@ -178,6 +255,8 @@ impl Plan {
                         "8",
                     ],
                 ),
+                ScenarioPlan::streams(16, "1", 30),
+                ScenarioPlan::streams(64, "1", 30),
             ]
         } else {
             vec![
@@ -198,6 +277,8 @@ impl Plan {
                         "8",
                     ],
                 ),
+                ScenarioPlan::streams(16, "3", 60),
+                ScenarioPlan::streams(64, "3", 60),
             ]
         };
         Self {
@@ -264,6 +345,7 @@ impl Plan {
             args.extend(["--server-pid".to_owned(), pid.to_string()]);
         }
         args.extend(scenario.args.iter().cloned());
+        args.extend(contender.filled_run_args.iter().cloned());
         if let Some(wanted) = scenario.sessions {
             let (sessions, cap) = self.sessions_for(wanted, contender);
             args.extend(["--sessions".to_owned(), sessions.to_string()]);
@@ -285,6 +367,16 @@ impl Plan {
             "client: `wsload` (tokio-tungstenite 0.29, one thread), pipelined for throughput, \
              verifying every echoed byte; raw-TCP mode for direct-tcp"
                 .into(),
+            format!(
+                "{RELAY_WT}: the same relay binary serving its WebTransport door (HTTP/3 over \
+                 QUIC on UDP, self-signed certificate pinned by the SHA-256 from /api/lab); the \
+                 client speaks wtransport 0.7 (quinn, rustls with ring) over one UDP socket, a \
+                 session per WebSocket session and, in streams-N, N concurrent streams on one \
+                 session (the relay allows 16 at once; the rest wait for QUIC stream credit) \
+                 against N WebSocket sessions; it runs the sessions scenarios up to \
+                 {RELAY_WT_MAX_SESSIONS} sessions (10,000 QUIC handshakes from a one-thread client \
+                 would take over a minute per run)"
+            ),
             "server RSS per session = (VmRSS with every session open − VmRSS before) ÷ sessions held, \
              on a server started afresh for each sessions run; for websockify the VmRSS of all its forked children is summed (shared pages counted once per process)"
                 .into(),

@@ -27,6 +27,14 @@ pub fn free_port() -> Result<u16, String> {
         .map_err(|err| format!("cannot find a free port: {err}"))
 }
 
+/// A free loopback UDP port (bound, read, released).
+pub fn free_udp_port() -> Result<u16, String> {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .map_err(|err| format!("cannot find a free UDP port: {err}"))
+}
+
 /// The shell prelude that raises the descriptor limit as far as it goes.
 fn ulimit_prelude() -> String {
     format!("ulimit -n {WANTED_OPEN_FILES} 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"")

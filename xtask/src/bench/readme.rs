@@ -17,8 +17,8 @@ pub fn update(readme: &Path, report: &str) -> Result<(), String> {
         .map_err(|err| format!("cannot write {}: {err}", readme.display()))
 }
 
-/// The run's facts (machine, command, commit) and three tables: results,
-/// against the hop, and targets.
+/// The run's facts (machine, command, commit) and four tables: results,
+/// against the hop, WebTransport, and targets.
 fn headline(report: &str) -> String {
     let mut out = Vec::new();
     let mut section = "";
@@ -32,9 +32,10 @@ fn headline(report: &str) -> String {
             "" => ["- machine:", "- reproduce:", "- commit:"]
                 .iter()
                 .any(|p| line.starts_with(p)),
-            "Results" | "Against the hop" | "Targets (reported, never asserted)" => {
-                line.starts_with('|')
-            }
+            "Results"
+            | "Against the hop"
+            | "WebTransport"
+            | "Targets (reported, never asserted)" => line.starts_with('|'),
             _ => false,
         };
         if keep {
