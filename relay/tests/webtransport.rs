@@ -123,8 +123,18 @@ impl WtRelay {
         client.connect(options.build()).await
     }
 
-    async fn metrics(&self) -> String {
-        http_get(self.http, "/metrics").await.1
+    /// `/metrics` once it shows every one of `lines`, or after 5 s as it
+    /// is then: the relay counts a stream's bytes when the stream ends,
+    /// which can be just after the client has read the last of them.
+    async fn metrics_with(&self, lines: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let metrics = http_get(self.http, "/metrics").await.1;
+            if lines.iter().all(|line| metrics.contains(line)) || Instant::now() > deadline {
+                return metrics;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -174,12 +184,9 @@ async fn eight_mib_come_back_exact_on_one_stream() {
         8.0 / took.as_secs_f64()
     );
     // The echo saw EOF (our finish) and closed: the stream ended cleanly.
-    let metrics = relay.metrics().await;
-    assert!(
-        metrics
-            .contains("relay_webtransport_bytes_total{target=\"echo\",direction=\"up\"} 8388608"),
-        "{metrics}"
-    );
+    let line = "relay_webtransport_bytes_total{target=\"echo\",direction=\"up\"} 8388608";
+    let metrics = relay.metrics_with(&[line]).await;
+    assert!(metrics.contains(line), "{metrics}");
 }
 
 #[tokio::test]
@@ -203,11 +210,9 @@ async fn several_streams_run_in_parallel_on_one_session() {
         task.await.unwrap();
     }
     // Each stream was its own TCP connection; all ended cleanly.
-    let metrics = relay.metrics().await;
-    assert!(
-        metrics.contains("relay_webtransport_streams_ended_total{end=\"closed\"} 8"),
-        "{metrics}"
-    );
+    let line = "relay_webtransport_streams_ended_total{end=\"closed\"} 8";
+    let metrics = relay.metrics_with(&[line]).await;
+    assert!(metrics.contains(line), "{metrics}");
 }
 
 #[tokio::test]
@@ -259,11 +264,9 @@ async fn datagrams_too_large_for_the_session_are_dropped_and_counted() {
         .unwrap()
         .unwrap();
     assert_eq!(got.payload().as_ref(), b"small", "the big one was dropped");
-    let metrics = relay.metrics().await;
-    assert!(
-        metrics.contains("relay_webtransport_datagrams_dropped_total{reason=\"too_large\"} 1"),
-        "{metrics}"
-    );
+    let line = "relay_webtransport_datagrams_dropped_total{reason=\"too_large\"} 1";
+    let metrics = relay.metrics_with(&[line]).await;
+    assert!(metrics.contains(line), "{metrics}");
 }
 
 #[tokio::test]
@@ -323,11 +326,12 @@ async fn unknown_targets_and_foreign_origins_are_refused() {
             result.map(|_| ())
         );
     }
-    let metrics = relay.metrics().await;
-    for line in [
+    let lines = [
         "relay_webtransport_refused_total{reason=\"unknown_target\"} 1",
         "relay_webtransport_refused_total{reason=\"origin\"} 2",
-    ] {
+    ];
+    let metrics = relay.metrics_with(&lines).await;
+    for line in lines {
         assert!(metrics.contains(line), "missing {line}: {metrics}");
     }
 }

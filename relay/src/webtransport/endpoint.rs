@@ -13,7 +13,9 @@ use wtransport::{
     Endpoint, ServerConfig,
 };
 
-use super::{cert::DoorCerts, session::run_session, transport_config, RENEW_EVERY};
+use super::{
+    cert::DoorCerts, session::run_session, socket::widen_buffers, transport_config, RENEW_EVERY,
+};
 use crate::{
     admission::{admit, Admitted, SessionAsk},
     caps::CapError,
@@ -40,6 +42,7 @@ impl WebTransportDoor {
         let port = socket.local_addr()?.port();
         // quinn drives the socket from the runtime.
         socket.set_nonblocking(true)?;
+        widen_buffers(&socket)?;
         let config = ServerConfig::builder()
             .with_bind_socket(socket)
             .with_custom_tls_and_transport(certs.tls_config()?, transport_config(limits.keepalive))

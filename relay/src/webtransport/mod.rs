@@ -12,12 +12,14 @@
 //! [`SESSION_RECEIVE_WINDOW_BYTES`] from the page (each stream at most
 //! [`STREAM_RECEIVE_WINDOW_BYTES`]), at most [`SEND_WINDOW_BYTES`] towards
 //! it, and holds at most [`MAX_STREAMS_PER_SESSION`] streams, so as many
-//! service connections.
+//! service connections. The door's one UDP socket gets wide kernel buffers
+//! (`socket.rs`), since every session's packets share it.
 
 mod cert;
 mod datagram;
 mod endpoint;
 mod session;
+mod socket;
 mod stream;
 
 use std::time::Duration;
