@@ -333,4 +333,75 @@ mod tests {
             "a WebSocket has no request deadline"
         );
     }
+
+    /// A real loopback connection, its far end, and the relay's side of it
+    /// as [`RelayStream`].
+    async fn loopback() -> (RelayStream, TcpStream) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap());
+        let (client, accepted) = tokio::join!(client, listener.accept());
+        let inner = Transport::Plain(Rewind::new(bytes::Bytes::new(), accepted.unwrap().0));
+        let shared = Arc::new(ConnShared::new(false, Duration::from_secs(10)));
+        shared.request_started();
+        (RelayStream::new(inner, shared), client.unwrap())
+    }
+
+    /// Reads `len` bytes in reads of at most 2 KiB (tungstenite's buffer);
+    /// returns them and the most bytes read ahead at once.
+    async fn read_in_small_reads(stream: &mut RelayStream, len: usize) -> (Vec<u8>, usize) {
+        let mut got = Vec::with_capacity(len);
+        let mut most_ahead = 0;
+        let mut buf = [0u8; 2048];
+        while got.len() < len {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "EOF after {} of {len} bytes", got.len());
+            got.extend_from_slice(&buf[..n]);
+            most_ahead = most_ahead.max(stream.ahead.len() + n);
+        }
+        (got, most_ahead)
+    }
+
+    #[tokio::test]
+    async fn a_burst_is_read_ahead_exactly_and_a_quiet_connection_holds_no_buffer() {
+        use tokio::io::AsyncWriteExt;
+        let (mut stream, mut client) = loopback().await;
+        let burst: Vec<u8> = (0..512 << 10).map(|i: u32| (i % 251) as u8).collect();
+        // Written while read: loopback buffers need not hold it all.
+        let (written, (got, most_ahead)) = tokio::join!(
+            client.write_all(&burst),
+            read_in_small_reads(&mut stream, burst.len())
+        );
+        written.unwrap();
+        assert!(got == burst, "the bytes came through changed");
+        assert!(
+            most_ahead > 2048,
+            "512 KiB in 2 KiB reads switched to reading ahead (at most {most_ahead} at once)"
+        );
+
+        // A burst that has fully arrived before it is read: the reads
+        // after the first go through the read-ahead buffer, and when it is
+        // used up the next read finds nothing waiting and parks. With it
+        // the buffer must go (it was reserved for that read).
+        client.write_all(&burst[..32 << 10]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (again, _) = read_in_small_reads(&mut stream, 32 << 10).await;
+        assert!(
+            again == burst[..32 << 10],
+            "the second burst came through changed"
+        );
+        assert!(
+            stream.streaming,
+            "the last read-ahead brought more than was asked"
+        );
+        let mut buf = [0u8; 2048];
+        let mut read_buf = ReadBuf::new(&mut buf);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let poll = Pin::new(&mut stream).poll_read(&mut cx, &mut read_buf);
+        assert!(poll.is_pending(), "no byte was waiting");
+        assert_eq!(
+            stream.ahead.capacity(),
+            0,
+            "a connection gone quiet parks no buffer"
+        );
+    }
 }
