@@ -8,34 +8,37 @@ mod common;
 
 use std::time::Duration;
 
-use browser::{Browser, ChildGuard};
-use common::{closed_port, TestRelay};
+use browser::Browser;
+use common::{
+    closed_port,
+    daemons::{self, Daemon},
+    TestRelay,
+};
 use fantoccini::Locator;
 
 /// Starts Debian's redis-server on a free loopback port.
-async fn start_redis() -> (ChildGuard, String) {
-    let port = closed_port();
-    let child = std::process::Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args([
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "yes",
-        ])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("redis-server (apt-get install redis-server, or cargo xtask setup)");
-    let guard = ChildGuard::new("redis-server", child);
+async fn start_redis() -> (Daemon, String) {
+    let port = closed_port().to_string();
+    let args = [
+        "--port",
+        port.as_str(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--protected-mode",
+        "yes",
+    ];
+    let redis = daemons::spawn("redis-server", &args, "redis-server");
     let address = format!("127.0.0.1:{port}");
     browser::wait_for_port(&address, Duration::from_secs(10)).await;
-    (guard, address)
+    (redis, address)
 }
 
 /// Starts Debian's ngircd (an IRC server) in the foreground on a free port.
-async fn start_ngircd() -> (ChildGuard, String, tempfile::TempDir) {
+async fn start_ngircd() -> (Daemon, String, tempfile::TempDir) {
     let port = closed_port();
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("ngircd.conf");
@@ -47,17 +50,11 @@ async fn start_ngircd() -> (ChildGuard, String, tempfile::TempDir) {
         ),
     )
     .unwrap();
-    let child = std::process::Command::new("ngircd")
-        .args(["--nodaemon", "--config"])
-        .arg(&conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("ngircd (apt-get install ngircd, or cargo xtask setup)");
-    let guard = ChildGuard::new("ngircd", child);
+    let conf = conf.to_str().expect("a UTF-8 temporary path");
+    let ngircd = daemons::spawn("ngircd", &["--nodaemon", "--config", conf], "ngircd");
     let address = format!("127.0.0.1:{port}");
     browser::wait_for_port(&address, Duration::from_secs(10)).await;
-    (guard, address, dir)
+    (ngircd, address, dir)
 }
 
 /// Clicks the console preset labelled `label`, then Send.

@@ -10,11 +10,11 @@ use std::{
     collections::BTreeMap,
     net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::Duration,
 };
 
-use common::{binary::RelayProcess, TestCert};
+use common::{binary::RelayProcess, daemons::Daemon, TestCert};
 use futures_util::{SinkExt, StreamExt};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -28,18 +28,6 @@ use tokio_tungstenite::{
 };
 
 const STREAM_MODULE: &str = "/usr/lib/nginx/modules/ngx_stream_module.so";
-
-/// A child process killed when dropped.
-struct Proc {
-    child: Child,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Debian's nginx, or a failure saying how to get it.
 fn nginx_binary() -> PathBuf {
@@ -97,7 +85,7 @@ struct Deployment {
     addr: SocketAddr,
     connector: TlsConnector,
     dir: tempfile::TempDir,
-    _nginx: Proc,
+    _nginx: Daemon,
     _relays: Vec<RelayProcess>,
 }
 
@@ -189,11 +177,11 @@ impl Deployment {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut nginx = Proc { child };
+        let mut nginx = Daemon::new(child);
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while tokio::net::TcpStream::connect(addr).await.is_err() {
-            let exited = nginx.child.try_wait().unwrap();
+            let exited = nginx.child().try_wait().unwrap();
             if exited.is_some() || tokio::time::Instant::now() > deadline {
                 panic!(
                     "nginx did not start ({exited:?}); its error log:\n{}",

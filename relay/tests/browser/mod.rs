@@ -1,35 +1,13 @@
 //! A headless Chromium for end-to-end tests, driven through ChromeDriver on a
-//! free port. Processes are killed when their guards drop.
+//! free port. ChromeDriver is killed when the browser drops.
 
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// Kills and reaps a child process on drop, so tests never leak servers.
-pub struct ChildGuard {
-    name: &'static str,
-    child: Child,
-}
-
-impl ChildGuard {
-    pub fn new(name: &'static str, child: Child) -> Self {
-        Self { name, child }
-    }
-}
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        if let Err(err) = self.child.kill() {
-            eprintln!("cannot kill {}: {err}", self.name);
-        }
-        let _reaped = self.child.wait();
-    }
-}
+use super::common::daemons::{self, Daemon};
 
 /// Waits until something accepts TCP connections at `address`.
 pub async fn wait_for_port(address: &str, deadline: Duration) {
@@ -62,7 +40,7 @@ pub fn built_page() -> std::path::PathBuf {
 pub struct Browser {
     pub client: Client,
     _user_data: tempfile::TempDir,
-    _driver: ChildGuard,
+    _driver: Daemon,
 }
 
 impl Browser {
@@ -84,14 +62,8 @@ impl Browser {
     /// A browser started with `extra` command-line flags besides the usual ones.
     pub async fn start_with(extra: &[&str]) -> Self {
         let port = super::common::closed_port();
-        let driver =
-            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("chromedriver (apt-get install chromium-driver, or cargo xtask setup)");
-        let driver = ChildGuard::new("chromedriver", driver);
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = daemons::spawn(&program, &[&format!("--port={port}")], "chromium-driver");
         wait_for_port(&format!("127.0.0.1:{port}"), Duration::from_secs(20)).await;
 
         let user_data = tempfile::tempdir().unwrap();

@@ -7,8 +7,21 @@ use std::{
     time::Duration,
 };
 
-/// A service process, killed when dropped.
+/// A process a test started (a service, nginx, chromedriver), killed and
+/// reaped when dropped, so tests never leak servers.
 pub struct Daemon(Child);
+
+impl Daemon {
+    /// Takes charge of a process started some other way than [`spawn`].
+    pub fn new(child: Child) -> Self {
+        Self(child)
+    }
+
+    /// The process, to ask whether it exited.
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
 
 impl Drop for Daemon {
     fn drop(&mut self) {
