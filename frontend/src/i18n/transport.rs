@@ -43,7 +43,7 @@ pub struct Transport {
 
 /// English.
 pub const EN: Transport = Transport {
-    doors_title: "The same service, two doors",
+    doors_title: "9 · The same service, two doors",
     doors_claim: "The relay's TCP echo, reached through a WebSocket and through WebTransport \
         (HTTP/3 over QUIC): the same bytes back, by different roads.",
     handshake: "Handshake",
@@ -52,7 +52,7 @@ pub const EN: Transport = Transport {
     no_api: "This browser has no WebTransport (too old, or the page is not a secure context): \
         WebSocket is its only door.",
     no_door: "This relay runs without its WebTransport door.",
-    race_title: "Datagrams against messages",
+    race_title: "10 · Datagrams against messages",
     race_claim: "50 numbered messages to a service that plays a lossy network: as WebTransport \
         datagrams the lost ones are gone and the rest are on time; as WebSocket messages over \
         TCP all arrive, in order, and the ones behind a lost one wait for it.",
@@ -80,7 +80,7 @@ pub const EN: Transport = Transport {
 
 /// 简体中文.
 pub const ZH: Transport = Transport {
-    doors_title: "同一个服务，两扇门",
+    doors_title: "9 · 同一个服务，两扇门",
     doors_claim: "relay 的 TCP 回显服务，分别通过 WebSocket 和 WebTransport（基于 QUIC 的 \
         HTTP/3）访问：走的路不同，回来的字节一样。",
     handshake: "握手",
@@ -89,7 +89,7 @@ pub const ZH: Transport = Transport {
     no_api: "这个浏览器没有 WebTransport（版本太旧，或页面不在安全上下文中）：\
         WebSocket 是它唯一的门。",
     no_door: "这个 relay 没有开启 WebTransport 入口。",
-    race_title: "数据报与消息",
+    race_title: "10 · 数据报与消息",
     race_claim: "向一个模拟丢包网络的服务发送 50 条编号消息：作为 WebTransport 数据报，\
         丢了的就没了，其余准时到达；作为走 TCP 的 WebSocket 消息，全部按序到达，\
         但排在丢包后面的消息要等它重传。",
