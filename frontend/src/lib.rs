@@ -26,6 +26,8 @@ pub mod share;
 pub mod socket;
 pub mod state;
 pub mod tap_event;
+pub mod two_doors_lab;
+pub mod webtransport;
 pub mod why_lab;
 
 pub use app::App;

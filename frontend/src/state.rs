@@ -14,6 +14,8 @@ mod conn;
 pub mod experiments;
 mod log;
 pub mod log_query;
+pub mod lossy_race;
+pub mod two_doors;
 pub mod why;
 pub mod window;
 pub mod wiretap;

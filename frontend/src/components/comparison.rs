@@ -24,6 +24,7 @@ pub fn Comparison() -> Html {
                 <th scope="row">{ row.aspect }</th>
                 <td class="socket">{ row.socket }</td>
                 <td class="websocket">{ row.websocket }</td>
+                <td class="webtransport">{ row.webtransport }</td>
                 <td class="see"><a {href}>{ row.see }{ " ↗" }</a></td>
             </tr>
         }

@@ -149,6 +149,7 @@ pub(super) const EN: Strings = Strings {
     tools: &TOOLS,
     why: &WHY,
     datagrams: &super::datagrams::EN,
+    transport: &super::transport::EN,
 };
 
 const TOOLS: LogTools = LogTools {
@@ -347,36 +348,41 @@ const LESSON: Lesson = Lesson {
     cmp_title: "Socket vs WebSocket",
     cmp_intro: "The comparison this page grew from. Each row links to the part of the page \
                 that shows it.",
-    cmp_cols: ["Aspect", "Socket", "WebSocket", "See it"],
+    cmp_cols: ["Aspect", "Socket", "WebSocket", "WebTransport", "See it"],
     cmp_rows: [
         CompareRow {
             aspect: "What it is",
             socket: "An API: the operating system's interface to TCP or UDP",
             websocket: "An application protocol (RFC 6455) that runs over TCP",
+            webtransport: "A protocol (W3C API, IETF draft) over HTTP/3 and QUIC",
             see: "the socket API you do not have",
         },
         CompareRow {
             aspect: "Layer",
             socket: "Between the application and the transport layer",
             websocket: "Application layer: starts as HTTP, then frames over TCP",
+            webtransport: "Application layer over QUIC, which runs over UDP",
             see: "the layers",
         },
         CompareRow {
             aspect: "What it does",
             socket: "Long-lived connections carrying any bytes",
             websocket: "Full duplex with server push, usable across origins from a page",
+            webtransport: "Many streams and unreliable datagrams on one connection",
             see: "frames both ways",
         },
         CompareRow {
             aspect: "Used for",
             socket: "Anything networked: databases, mail, games, remote control",
             websocket: "Chat rooms, online games, remote control, live stock quotes",
+            webtransport: "Games, live media, many parallel requests",
             see: "the console",
         },
         CompareRow {
             aspect: "In a web page",
             socket: "Not available: fetch() speaks HTTP, bad ports are refused",
             websocket: "Available, after the server answers 101 to the upgrade",
+            webtransport: "Available, after the server answers 200 to an extended CONNECT",
             see: "the handshake",
         },
     ],

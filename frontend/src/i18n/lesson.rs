@@ -18,6 +18,8 @@ pub struct CompareRow {
     pub socket: &'static str,
     /// The WebSocket side.
     pub websocket: &'static str,
+    /// The WebTransport side.
+    pub webtransport: &'static str,
     /// Text of the link to what shows it on this page.
     pub see: &'static str,
 }
@@ -219,7 +221,7 @@ pub struct Lesson {
     /// What it is.
     pub cmp_intro: &'static str,
     /// Column heads: aspect, Socket, WebSocket, see it.
-    pub cmp_cols: [&'static str; 4],
+    pub cmp_cols: [&'static str; 5],
     /// Definition, layer, function, use cases, in a web page.
     pub cmp_rows: [CompareRow; 5],
 
@@ -281,7 +283,13 @@ impl Lesson {
         all.extend(nav.iter().chain(fr_cols).chain(cmp_cols));
         all.extend(layers_cols.iter().chain(layers).chain(layer_notes));
         for row in cmp_rows {
-            all.extend([row.aspect, row.socket, row.websocket, row.see]);
+            all.extend([
+                row.aspect,
+                row.socket,
+                row.websocket,
+                row.webtransport,
+                row.see,
+            ]);
         }
         all
     }

@@ -29,6 +29,7 @@ pub mod lesson;
 pub mod saved;
 pub mod scenarios;
 pub mod tools;
+pub mod transport;
 pub mod why;
 mod zh;
 
@@ -39,6 +40,7 @@ pub use lesson::{CompareRow, Lesson, OutcomeLabels};
 pub use saved::Saved;
 pub use scenarios::Scenarios;
 pub use tools::LogTools;
+pub use transport::Transport;
 pub use why::Why;
 use zh::ZH;
 
@@ -190,6 +192,8 @@ pub struct Strings {
     pub why: &'static Why,
     /// The UDP lesson: datagrams through the relay, a DNS query.
     pub datagrams: &'static Datagrams,
+    /// The relay's two doors side by side: WebSocket and WebTransport.
+    pub transport: &'static Transport,
 }
 
 impl Strings {

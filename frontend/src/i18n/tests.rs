@@ -9,7 +9,7 @@ impl Strings {
         every_string!(all = Strings from self;
             strings: title, tagline, language, how_title, how_browser, how_websocket, how_relay, how_tcp, how_service, how_note, connection, target, targets_loading, retry, token, token_hint, connect, disconnect, status, status_idle, status_connecting, status_open, abnormal_explained, compose, mode, mode_text, mode_hex, eol, eol_none, eol_lf, eol_crlf, placeholder_text, placeholder_hex, send, send_hint, examples, not_open, nothing_to_send, log, clear_log, log_empty, frame_text, frame_binary, dir_out, dir_in, dir_sys, sys_opened, sys_closing, sys_error, send_not_open, closed;
             other: ;
-            skip: targets_error, hidden_entries, entries_above, entry_count, byte_count, more_bytes, preview, hex_error, close_name, sys_connecting, sys_open_failed, sys_send_failed, lesson, scenarios, saved, tools, why, datagrams);
+            skip: targets_error, hidden_entries, entries_above, entry_count, byte_count, more_bytes, preview, hex_error, close_name, sys_connecting, sys_open_failed, sys_send_failed, lesson, scenarios, saved, tools, why, datagrams, transport);
         all
     }
 }
@@ -26,7 +26,8 @@ fn every_language_has_every_string() {
             .chain(s.saved.fixed())
             .chain(s.tools.fixed())
             .chain(s.why.fixed())
-            .chain(s.datagrams.fixed());
+            .chain(s.datagrams.fixed())
+            .chain(s.transport.fixed());
         for (i, text) in all.enumerate() {
             assert!(
                 !text.trim().is_empty(),
@@ -54,7 +55,8 @@ fn every_language_has_every_string() {
         .chain(s.scenarios.formatted())
         .chain(s.tools.formatted())
         .chain(s.why.formatted())
-        .chain(s.datagrams.formatted());
+        .chain(s.datagrams.formatted())
+        .chain(s.transport.formatted());
         for text in formatted {
             assert!(
                 !text.trim().is_empty(),
@@ -86,7 +88,15 @@ fn languages_differ() {
         .collect();
     assert_eq!(
         same,
-        ["FIN", "Socket", "WebSocket", "WebSocket", "TCP", "IP"]
+        [
+            "FIN",
+            "Socket",
+            "WebSocket",
+            "WebTransport",
+            "WebSocket",
+            "TCP",
+            "IP"
+        ]
     );
     let same: Vec<_> = en
         .scenarios
@@ -110,6 +120,14 @@ fn languages_differ() {
         .fixed()
         .into_iter()
         .zip(zh.datagrams.fixed())
+        .filter(|(a, b)| a == b)
+        .collect();
+    assert!(same.is_empty(), "untranslated: {same:?}");
+    let same: Vec<_> = en
+        .transport
+        .fixed()
+        .into_iter()
+        .zip(zh.transport.fixed())
         .filter(|(a, b)| a == b)
         .collect();
     assert!(same.is_empty(), "untranslated: {same:?}");

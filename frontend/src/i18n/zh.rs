@@ -129,6 +129,7 @@ pub(super) const ZH: Strings = Strings {
     tools: &TOOLS,
     why: &WHY,
     datagrams: &super::datagrams::ZH,
+    transport: &super::transport::ZH,
 };
 
 const TOOLS: LogTools = LogTools {
@@ -308,36 +309,41 @@ const LESSON: Lesson = Lesson {
 
     cmp_title: "Socket 与 WebSocket",
     cmp_intro: "本页源自的那篇对比。每一行都链接到页面上演示它的部分。",
-    cmp_cols: ["方面", "Socket", "WebSocket", "演示"],
+    cmp_cols: ["方面", "Socket", "WebSocket", "WebTransport", "演示"],
     cmp_rows: [
         CompareRow {
             aspect: "定义",
             socket: "一套 API：操作系统对 TCP 或 UDP 的编程接口",
             websocket: "运行在 TCP 之上的应用层协议（RFC 6455）",
+            webtransport: "运行在 HTTP/3 与 QUIC 之上的协议（W3C API，IETF 草案）",
             see: "你没有的套接字 API",
         },
         CompareRow {
             aspect: "所在层次",
             socket: "位于应用层与传输层之间",
             websocket: "应用层：以 HTTP 开始，随后在 TCP 上传帧",
+            webtransport: "应用层，基于 QUIC，而 QUIC 跑在 UDP 之上",
             see: "协议分层",
         },
         CompareRow {
             aspect: "功能",
             socket: "长连接，承载任意字节",
             websocket: "全双工，服务器可主动推送，网页可跨源使用",
+            webtransport: "一条连接承载多个流，外加不可靠的数据报",
             see: "双向的帧",
         },
         CompareRow {
             aspect: "应用场景",
             socket: "一切联网程序：数据库、邮件、游戏、远程控制",
             websocket: "聊天室、网络游戏、远程控制、实时股票行情",
+            webtransport: "游戏、实时音视频、大量并行请求",
             see: "控制台",
         },
         CompareRow {
             aspect: "在网页中",
             socket: "不可用：fetch() 只说 HTTP，被禁止的端口直接拒绝",
             websocket: "可用，前提是服务器对升级请求回答 101",
+            webtransport: "可用，前提是服务器对扩展 CONNECT 回答 200",
             see: "握手",
         },
     ],

@@ -17,6 +17,7 @@ const CODE: &str = "typeof TCPSocket\ntypeof UDPSocket\ntypeof WebTransport\ntyp
 pub fn Doors() -> Html {
     let strings = use_strings();
     let s = strings.why;
+    let t = strings.transport;
     let scan = use_state(|| None::<DoorsScan>);
     let onrun = {
         let scan = scan.clone();
@@ -38,7 +39,11 @@ pub fn Doors() -> Html {
                         <tr class={class} data-present={here.to_string()}>
                             <th><code>{ name }</code></th>
                             <td><code class="value">{ if here { s.present } else { s.absent } }</code></td>
-                            <td class="meaning">{ meaning }</td>
+                            <td class="meaning">{ meaning }
+                                if class == "door-webtransport" {
+                                    { " " }<a href="#exp-two-doors">{ t.try_it }{ " ↓" }</a>
+                                }
+                            </td>
                         </tr>
                     }) }
                     if let Some(mixed) = &scan.mixed_content {

@@ -6,28 +6,32 @@ pub mod bad_port;
 pub mod consent;
 pub mod doors;
 pub mod fetch_raw;
+pub mod lossy_race;
 pub mod masking;
 pub mod no_socket_api;
 pub mod probe;
 pub mod through_relay;
+pub mod two_doors;
 pub mod ws_raw;
 
 pub use bad_port::BadPort;
 pub use consent::Consent;
 pub use doors::Doors;
 pub use fetch_raw::FetchRaw;
+pub use lossy_race::LossyRace;
 pub use masking::Masking;
 pub use no_socket_api::NoSocketApi;
 pub use through_relay::ThroughRelay;
+pub use two_doors::TwoDoors;
 pub use ws_raw::WsRaw;
 
 use yew::prelude::*;
 
 use super::use_strings;
-use crate::i18n::Lesson;
+use crate::i18n::{Lesson, Transport};
 use crate::state::experiments::{Captured, Lab, Outcome};
 
-/// `#experiments`: the eight experiments, each reading the lab from
+/// `#experiments`: the ten experiments, each reading the lab from
 /// [`crate::hooks::LabProvider`].
 #[component]
 pub fn Experiments() -> Html {
@@ -45,6 +49,8 @@ pub fn Experiments() -> Html {
                 <Consent />
                 <Masking />
                 <Doors />
+                <TwoDoors />
+                <LossyRace />
             </div>
         </section>
     }
@@ -161,6 +167,20 @@ pub fn direct_missing(lab: &Lab, port: Option<u16>, s: &Lesson) -> Option<AttrVa
         lab.recorder_out_of_reach(&page_hostname())
             .then_some(AttrValue::Static(s.lab_unreachable))
     })
+}
+
+/// Why an experiment through the WebTransport door cannot run here: no
+/// `WebTransport` in this browser, or no door on this relay. Nothing while
+/// the lab is still being asked for.
+pub fn door_missing(lab: &Lab, s: &Transport) -> Option<AttrValue> {
+    if !crate::webtransport::available() {
+        return Some(AttrValue::Static(s.no_api));
+    }
+    match lab {
+        Lab::Ready(info) if info.webtransport.is_some() => None,
+        Lab::Loading => None,
+        _ => Some(AttrValue::Static(s.no_door)),
+    }
 }
 
 /// The page's host name (`[::1]` for IPv6), the host the relay that served
