@@ -99,6 +99,17 @@ pub fn build() -> Result<(), String> {
     step(&format!(
         "building the page (trunk build --release, Rust {TOOLCHAIN}, std rebuilt without panic messages)"
     ));
+    // Trunk runs cargo `--offline`, and a fresh machine has never downloaded
+    // the standard library's own dependencies, which `-Zbuild-std` compiles
+    // ("no matching package named `wasip1` found"). Fetching first resolves
+    // and downloads them; once they are there it is a no-op.
+    Cmd::new("cargo")
+        .args(["fetch", "--target", "wasm32-unknown-unknown"])
+        .args(["--manifest-path", "frontend/Cargo.toml"])
+        .env("RUSTUP_TOOLCHAIN", TOOLCHAIN)
+        .env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD)
+        .dir(repo_root())
+        .run()?;
     Cmd::new("trunk")
         .args(["build", "--release"])
         .env("RUSTUP_TOOLCHAIN", TOOLCHAIN)
