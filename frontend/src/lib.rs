@@ -23,6 +23,7 @@ pub mod per_frame;
 pub mod saved;
 pub mod scenarios;
 pub mod share;
+pub mod shell;
 pub mod socket;
 pub mod state;
 pub mod tap_event;
