@@ -14,8 +14,13 @@
 //! hash in `index.html` rewritten: 61,609 → 27,633 bytes, 10,115 → 7,996
 //! gzipped.
 //!
+//! Two more steps after it, each a Node script in `xtask/page/` that says
+//! what it measured: the names the wasm and its glue share are shortened
+//! (`shorten-names.cjs`), and the app starts after the first paint instead
+//! of competing with it for the network (`defer-loader.cjs`).
+//!
 //! Plain `trunk build --release` (stable Rust) still builds the same page,
-//! only larger.
+//! only larger, and starting as Trunk starts it.
 
 use std::path::PathBuf;
 
@@ -47,67 +52,6 @@ pub fn ensure_toolchain() -> Result<(), String> {
         .args(["--component", "rust-src"])
         .run()
 }
-
-/// Minifies every `.js` in the directory `argv[3]` with the esbuild package
-/// at `argv[2]` (`node minify.js PACKAGE DIST`), and swaps each file's Subresource Integrity hash in its
-/// `index.html` for the minified file's.
-const MINIFY: &str = r#"
-const fs = require('fs'), path = require('path'), crypto = require('crypto');
-const esbuild = require(process.argv[2]);
-const dist = process.argv[3];
-const html = path.join(dist, 'index.html');
-const sri = (bytes) => 'sha384-' + crypto.createHash('sha384').update(bytes).digest('base64');
-let page = fs.readFileSync(html, 'utf8');
-for (const name of fs.readdirSync(dist).filter((n) => n.endsWith('.js'))) {
-  const file = path.join(dist, name);
-  const before = fs.readFileSync(file);
-  const after = Buffer.from(esbuild.transformSync(before.toString('utf8'), { minify: true, format: 'esm' }).code);
-  const [was, now] = [sri(before), sri(after)];
-  if (!page.includes(was)) throw new Error(`${html} has no integrity ${was} for ${name}`);
-  fs.writeFileSync(file, after);
-  page = page.split(was).join(now);
-  console.log(`minified ${name}: ${before.length} -> ${after.length} bytes`);
-}
-fs.writeFileSync(html, page);
-"#;
-
-/// Rewrites how `index.html` (`argv[2]`: the page's directory) starts the
-/// app: Trunk's loader imports the glue and preloads the wasm from `<head>`,
-/// so 215 KB of wasm compete for a slow link with the stylesheet the first
-/// paint waits for (`shell.rs` puts the first screen in the HTML). This one
-/// starts both downloads just after the first paint, at once when the tab is
-/// hidden (no frames are painted there), and keeps their integrity hashes:
-/// an import map's for the glue, `fetch`'s for the wasm.
-const DEFER_LOADER: &str = r#"
-const fs = require('fs'), path = require('path');
-const html = path.join(process.argv[2], 'index.html');
-let page = fs.readFileSync(html, 'utf8');
-const attr = (tag, name) => {
-  const found = tag.match(new RegExp(`\\b${name}=(?:"([^"]*)"|([^\\s>]*))`));
-  if (!found) throw new Error(`${html}: no ${name} in ${tag}`);
-  return found[1] ?? found[2];
-};
-const take = (pattern, what) => {
-  const found = page.match(pattern);
-  if (!found) throw new Error(`${html} has no ${what}`);
-  page = page.replace(found[0], '');
-  return found[0];
-};
-const glue = take(/<link\b[^>]*\brel="?modulepreload"?[^>]*>/, 'modulepreload link');
-const wasm = take(/<link\b[^>]*\bas="?fetch"?[^>]*\brel="?preload"?[^>]*>|<link\b[^>]*\brel="?preload"?[^>]*\bas="?fetch"?[^>]*>/, 'wasm preload link');
-const loader = take(/<script type="?module"?>import init, \* as bindings from '[^']*';[\s\S]*?<\/script>/, "Trunk's loader");
-const [js, jsHash, bin, binHash] = [attr(glue, 'href'), attr(glue, 'integrity'), attr(wasm, 'href'), attr(wasm, 'integrity')];
-if (!loader.includes(js) || !loader.includes(bin)) throw new Error(`${html}: the loader does not load ${js} and ${bin}`);
-const q = JSON.stringify;
-const deferred = `<script type=importmap>{"integrity":{${q(js)}:${q(jsHash)}}}</script>` +
-  `<script type=module>const start=async()=>{const bindings=await import(${q(js)});` +
-  `const wasm=await bindings.default({module_or_path:fetch(${q(bin)},{integrity:${q(binHash)}})});` +
-  `window.wasmBindings=bindings;dispatchEvent(new CustomEvent("TrunkApplicationStarted",{detail:{wasm}}))};` +
-  `document.visibilityState==="hidden"?start():requestAnimationFrame(()=>setTimeout(start))</script>`;
-page = page.replace('</head>', deferred + '</head>');
-fs.writeFileSync(html, page);
-console.log(`the app now starts after the first paint (${js}, ${bin})`);
-"#;
 
 fn esbuild_package() -> PathBuf {
     target_dir().join("esbuild/node_modules/esbuild")
@@ -156,18 +100,22 @@ pub fn build() -> Result<(), String> {
         .dir(repo_root())
         .run()?;
     step("minifying the page's JavaScript (esbuild)");
-    let script = target_dir().join("esbuild/minify.js");
-    std::fs::write(&script, MINIFY).map_err(|err| format!("{}: {err}", script.display()))?;
-    Cmd::new("node")
-        .arg(&script)
-        .arg(esbuild_package())
-        .arg(repo_root().join("dist"))
-        .run()?;
+    node_script("minify.cjs", &[esbuild_package(), dist()])?;
+    step("shortening the names the wasm and its glue share");
+    node_script("shorten-names.cjs", &[dist()])?;
     step("starting the app after the first paint (index.html)");
-    let script = target_dir().join("esbuild/defer-loader.js");
-    std::fs::write(&script, DEFER_LOADER).map_err(|err| format!("{}: {err}", script.display()))?;
+    node_script("defer-loader.cjs", &[dist()])
+}
+
+/// Where Trunk builds the page.
+fn dist() -> PathBuf {
+    repo_root().join("dist")
+}
+
+/// Runs `xtask/page/<name>` with Node, the steps after Trunk's.
+fn node_script(name: &str, args: &[PathBuf]) -> Result<(), String> {
     Cmd::new("node")
-        .arg(&script)
-        .arg(repo_root().join("dist"))
+        .arg(repo_root().join("xtask/page").join(name))
+        .args(args)
         .run()
 }
